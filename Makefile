@@ -1,0 +1,35 @@
+# memberflow: `make run` starts the demo server, `make test` runs every test. Both install first.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+
+.PHONY: install sysdeps run test lint typecheck clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+sysdeps:
+	@bash scripts/sysdeps.sh
+
+install: sysdeps $(STAMP)
+
+run: install
+	$(BIN)/memberflow init
+	$(BIN)/memberflow demo --if-empty
+	$(BIN)/memberflow serve --with-worker
+
+test: install
+	$(BIN)/ruff check engine workflows api tests
+	$(BIN)/mypy
+	$(BIN)/pytest
+
+lint: install
+	$(BIN)/ruff check engine workflows api tests
+	$(BIN)/ruff format --check engine workflows api tests
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache memberflow.db*

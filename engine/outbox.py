@@ -1,0 +1,34 @@
+"""The transactional outbox: jobs are rows written with the transition, relayed after commit.
+
+A job is never sent for a transaction that rolled back, and never lost for one that committed;
+delivery is at least once, so every job handler must be idempotent.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from engine.models import Outbox
+
+
+def enqueue(session: Session, topic: str, payload: dict[str, Any], now: datetime) -> Outbox:
+    row = Outbox(topic=topic, payload=payload, created_at=now)
+    session.add(row)
+    return row
+
+
+def claim(session: Session, limit: int = 100) -> list[Outbox]:
+    """Unsent rows, locked so that several relays never send the same row at the same time."""
+    query = select(Outbox).where(Outbox.sent_at.is_(None)).order_by(Outbox.id).limit(limit)
+    if session.get_bind().dialect.name == "postgresql":
+        query = query.with_for_update(skip_locked=True)
+    return list(session.scalars(query))
+
+
+def mark_sent(row: Outbox, now: datetime) -> None:
+    row.sent_at = now
+    row.attempts += 1

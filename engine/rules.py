@@ -1,0 +1,169 @@
+"""Rule primitives: named predicates that cite their source, explain a refusal and, where only time
+stands in the way, say the earliest date the rule will hold.
+
+Rules compute eligibility and arithmetic; they never make the organizational decision themselves.
+A vote rule checks the recorded counts against the threshold, it does not vote.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+from engine.definitions import Rule, Span, Verdict
+
+if TYPE_CHECKING:
+    from engine.calendar import WorkingCalendar
+
+
+@dataclass(frozen=True)
+class EventView:
+    """A past act of the case as rules see it."""
+
+    action: str
+    on: date
+    actor_user_id: int | None
+    inputs: Mapping[str, Any]
+
+
+@dataclass(frozen=True)
+class RuleContext:
+    """Everything a rule may read: the day the step is taken, its inputs, and the case so far."""
+
+    on: date
+    inputs: Mapping[str, Any]
+    data: Mapping[str, Any]
+    events: Sequence[EventView]
+    policy: Mapping[str, Any]
+    calendar: WorkingCalendar
+    entered_on: date
+    facts: Mapping[str, Any] = field(default_factory=dict)  # org/person facts the runtime looked up
+
+    def last(self, action: str) -> EventView | None:
+        for event in reversed(self.events):
+            if event.action == action:
+                return event
+        return None
+
+    def anchor_date(self, anchor: str) -> date | None:
+        """Resolve 'entered', 'data.<key>' or 'event.<action>' to a date, or None if not yet known."""
+        if anchor == "entered":
+            return self.entered_on
+        kind, _, key = anchor.partition(".")
+        if kind == "event":
+            event = self.last(key)
+            return event.on if event else None
+        if kind == "data":
+            value = self.data.get(key)
+            return date.fromisoformat(value) if isinstance(value, str) else value
+        raise ValueError(f"unknown anchor {anchor!r}")
+
+    def due(self, anchor: str, span: Span) -> date | None:
+        start = self.anchor_date(anchor)
+        if start is None:
+            return None
+        return self.calendar.add(start, span.resolve(self.policy)).day
+
+
+def rule(
+    name: str, citation: str, message: str, *, waivable: bool = False, needs_input: bool = False
+) -> Callable[[Callable[[RuleContext], Verdict]], Rule]:
+    """Decorator form for a workflow's own small rules: the function is the predicate."""
+
+    def wrap(check: Callable[[RuleContext], Verdict]) -> Rule:
+        return Rule(name, citation, message, check, waivable=waivable, needs_input=needs_input)
+
+    return wrap
+
+
+def elapsed(name: str, anchor: str, span: Span, citation: str, message: str) -> Rule:
+    """At least `span` must have passed since `anchor`: refused until then, with that date."""
+
+    def check(ctx: RuleContext) -> Verdict:
+        earliest = ctx.due(anchor, span)
+        if earliest is None:
+            return Verdict.fails("起算日期尚未登记")
+        return Verdict.holds() if ctx.on >= earliest else Verdict.fails(earliest=earliest)
+
+    return Rule(name, citation, message, check, time_bound=True)
+
+
+def within(
+    name: str, anchor: str, span: Span, citation: str, message: str, *, waivable: bool = True
+) -> Rule:
+    """The act must happen no later than `span` after `anchor`; lateness is waivable with a reason."""
+
+    def check(ctx: RuleContext) -> Verdict:
+        deadline = ctx.due(anchor, span)
+        if deadline is None or ctx.on <= deadline:
+            return Verdict.holds()
+        return Verdict.fails(f"期限为{deadline.isoformat()}，已逾期{(ctx.on - deadline).days}天")
+
+    return Rule(name, citation, message, check, waivable=waivable)
+
+
+def not_before(name: str, anchor: str, citation: str, message: str) -> Rule:
+    """The act cannot be dated before an earlier act (the record must stay in order)."""
+
+    def check(ctx: RuleContext) -> Verdict:
+        start = ctx.anchor_date(anchor)
+        if start is None or ctx.on >= start:
+            return Verdict.holds()
+        return Verdict.fails(f"不得早于{start.isoformat()}")
+
+    return Rule(name, citation, message, check)
+
+
+def field_is(name: str, field_name: str, expected: Any, citation: str, message: str) -> Rule:
+    def check(ctx: RuleContext) -> Verdict:
+        return Verdict(ctx.inputs.get(field_name) == expected)
+
+    return Rule(name, citation, message, check, needs_input=True)
+
+
+def at_least(name: str, field_name: str, minimum: int | str, citation: str, message: str) -> Rule:
+    """A counted input (days, hours, people) reaches a floor, fixed or from a policy setting."""
+
+    def check(ctx: RuleContext) -> Verdict:
+        floor = int(ctx.policy[minimum]) if isinstance(minimum, str) else minimum
+        value = ctx.inputs.get(field_name)
+        if isinstance(value, int) and value >= floor:
+            return Verdict.holds()
+        return Verdict.fails(f"应不少于{floor}，实为{value}")
+
+    return Rule(name, citation, message, check, needs_input=True)
+
+
+@dataclass(frozen=True)
+class VoteFields:
+    expected: str = "voters_expected"
+    present: str = "voters_present"
+    written: str = "written_opinions"
+    in_favour: str = "votes_for"
+
+
+def majority_vote(
+    name: str, citation: str, message: str, fields: VoteFields = VoteFields()
+) -> Rule:
+    """Quorum and majority over N, the voting members who should attend (党章 第七条 arithmetic).
+
+    Present voting members must exceed half of N; votes in favour, written opinions of absent
+    voting members included, must exceed half of N. Written opinions do not make the quorum.
+    """
+
+    def check(ctx: RuleContext) -> Verdict:
+        n = int(ctx.inputs.get(fields.expected, 0))
+        present = int(ctx.inputs.get(fields.present, 0))
+        written = int(ctx.inputs.get(fields.written, 0) or 0)
+        in_favour = int(ctx.inputs.get(fields.in_favour, 0))
+        if n <= 0 or present + written > n or in_favour > present + written:
+            return Verdict.fails("表决人数不合逻辑：实到与书面意见之和不得超过应到，赞成票不得超过参加表决人数")
+        if present * 2 <= n:
+            return Verdict.fails(f"实到有表决权的党员{present}人，未超过应到{n}人的半数")
+        if in_favour * 2 <= n:
+            return Verdict.fails(f"赞成票{in_favour}票，未超过应到有表决权的党员{n}人的半数")
+        return Verdict.holds()
+
+    return Rule(name, citation, message, check, needs_input=True)

@@ -1,0 +1,98 @@
+"""Opens and closes the tasks and timers a state declares as a case enters and leaves it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date, datetime
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from engine.authz import resolve_org
+from engine.definitions import Due, State, TaskSpec, TimerKind, TimerSpec
+from engine.errors import DefinitionError
+from engine.machine import SEPARATOR
+from engine.models import Case, Task, Timer
+from engine.rules import RuleContext
+
+
+def due_date(ctx: RuleContext, due: Due) -> tuple[date | None, bool]:
+    """The due day and whether it is provisional (its year's holiday schedule is not known yet)."""
+    start = ctx.anchor_date(due.anchor)
+    if start is None:
+        return None, False
+    result = ctx.calendar.add(start, due.span.resolve(ctx.policy))
+    return result.day, result.provisional
+
+
+def enter(
+    session: Session,
+    case: Case,
+    states: dict[str, State],
+    paths: Iterable[str],
+    ctx: RuleContext,
+    now: datetime,
+) -> None:
+    """Open every task and set every timer of the entered states, outermost first."""
+    for path in sorted(paths, key=lambda p: p.count(SEPARATOR)):
+        state = states[path]
+        for spec in state.tasks:
+            session.add(_task(session, case, path, spec, ctx, now))
+        for timer in state.timers:
+            session.add(_timer(case, path, timer, ctx))
+
+
+def leave(session: Session, case: Case, paths: Iterable[str], now: datetime) -> None:
+    """Close the open tasks and cancel the pending timers of the states the case left."""
+    left = list(paths)
+    if not left:
+        return
+    session.execute(
+        update(Task)
+        .where(Task.case_id == case.id, Task.status == "open", Task.state_path.in_(left))
+        .values(status="closed", closed_at=now)
+    )
+    session.execute(
+        update(Timer)
+        .where(Timer.case_id == case.id, Timer.status == "pending", Timer.state_path.in_(left))
+        .values(status="cancelled")
+    )
+
+
+def open_tasks(session: Session, case_id: int) -> list[Task]:
+    query = select(Task).where(Task.case_id == case_id, Task.status == "open").order_by(Task.id)
+    return list(session.scalars(query))
+
+
+def _task(
+    session: Session, case: Case, path: str, spec: TaskSpec, ctx: RuleContext, now: datetime
+) -> Task:
+    org = resolve_org(session, case, spec.at)
+    if org is None:
+        raise DefinitionError(f"任务“{spec.label}”找不到应办理的组织（{spec.at}）")
+    due, provisional = due_date(ctx, spec.due) if spec.due else (None, False)
+    return Task(
+        case_id=case.id,
+        name=spec.name,
+        label=spec.label,
+        state_path=path,
+        queue_org_id=org.id,
+        queue_role=spec.role,
+        priority=spec.priority,
+        due_date=due,
+        due_provisional=provisional,
+        created_at=now,
+    )
+
+
+def _timer(case: Case, path: str, spec: TimerSpec, ctx: RuleContext) -> Timer:
+    due, provisional = due_date(ctx, spec.due)
+    return Timer(
+        case_id=case.id,
+        name=spec.name,
+        kind=str(spec.kind),
+        state_path=path,
+        due_date=due or ctx.on,
+        due_provisional=provisional,
+        action=spec.action if spec.kind is TimerKind.AUTO_ACTION else None,
+    )

@@ -1,0 +1,189 @@
+"""A small example process used only by the engine tests: it exercises every engine feature.
+
+A caseworker submits, a committee approves (not the submitter), two organizations publish a notice
+in parallel and both must finish, then the branch votes. The member may file reports throughout.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from engine.definitions import (
+    Action,
+    At,
+    Due,
+    DurationUnit,
+    Field,
+    FieldType,
+    Permission,
+    Span,
+    State,
+    TaskSpec,
+    TimerKind,
+    TimerSpec,
+    Workflow,
+    party,
+)
+from engine.policy import PolicyProfile, RuleSet, Setting, Stricter
+from engine.rules import elapsed, majority_vote
+
+NOTICE_DAYS = Span(DurationUnit.WORKING_DAYS, 5, "notice_period_working_days")
+
+notice_period_over = elapsed(
+    "notice_period_over",
+    "event.approve",
+    NOTICE_DAYS,
+    "示例细则 第十三条",
+    "公示期未满",
+)
+vote_passed = majority_vote("vote_passed", "党章 第七条", "表决未通过")
+
+EXAMPLE = Workflow(
+    name="example",
+    version="1",
+    title="示例流程",
+    description="引擎测试用的示例流程。",
+    initial="DRAFT",
+    states=(
+        State(
+            "DRAFT",
+            "起草",
+            tasks=(TaskSpec("prepare", "准备材料", "caseworker", due=Due(Span(DurationUnit.CALENDAR_DAYS, 30))),),
+        ),
+        State(
+            "SUBMITTED",
+            "待审批",
+            tasks=(TaskSpec("approve", "审批", "committee_approver", At.APPROVING_COMMITTEE),),
+            timers=(
+                TimerSpec(
+                    "approval_deadline",
+                    TimerKind.ESCALATION,
+                    Due(Span(DurationUnit.MONTHS, 3)),
+                    notify_role="committee_approver",
+                ),
+            ),
+        ),
+        State(
+            "NOTICE",
+            "两地公示",
+            parallel=True,
+            join="MEETING",
+            children=(
+                State(
+                    "HOME",
+                    "户籍地",
+                    initial="OPEN",
+                    children=(
+                        State(
+                            "OPEN",
+                            "公示中",
+                            tasks=(
+                                TaskSpec(
+                                    "publish_home",
+                                    "户籍地公示",
+                                    "caseworker",
+                                    party("home_side"),
+                                    due=Due(NOTICE_DAYS),
+                                ),
+                            ),
+                        ),
+                        State("DONE", "已完成", final=True),
+                    ),
+                ),
+                State(
+                    "WORK",
+                    "工作地",
+                    initial="OPEN",
+                    children=(
+                        State("OPEN", "公示中"),
+                        State("DONE", "已完成", final=True),
+                    ),
+                ),
+            ),
+        ),
+        State("MEETING", "支部大会"),
+        State("APPROVED", "已通过", final=True),
+        State("REJECTED", "未通过", final=True),
+    ),
+    actions=(
+        Action(
+            "submit",
+            "提交",
+            ("DRAFT",),
+            "SUBMITTED",
+            (Permission("caseworker"),),
+            fields=(Field("summary", "摘要"),),
+        ),
+        Action(
+            "approve",
+            "审批同意",
+            ("SUBMITTED",),
+            "NOTICE",
+            (Permission("committee_approver", At.APPROVING_COMMITTEE),),
+            distinct_from=("submit",),
+        ),
+        Action(
+            "finish_home_notice",
+            "户籍地公示结束",
+            ("NOTICE.HOME.OPEN",),
+            "NOTICE.HOME.DONE",
+            (Permission("caseworker", party("home_side")),),
+            rules=(notice_period_over,),
+        ),
+        Action(
+            "finish_work_notice",
+            "工作地公示结束",
+            ("NOTICE.WORK.OPEN",),
+            "NOTICE.WORK.DONE",
+            (Permission("caseworker", party("work_side")),),
+            rules=(notice_period_over,),
+        ),
+        Action(
+            "hold_vote",
+            "支部大会表决",
+            ("MEETING",),
+            "APPROVED",
+            (Permission("branch_secretary"),),
+            fields=(
+                Field("voters_expected", "应到有表决权的党员", FieldType.INTEGER, minimum=1),
+                Field("voters_present", "实到有表决权的党员", FieldType.INTEGER, minimum=0),
+                Field("written_opinions", "书面意见", FieldType.INTEGER, required=False, minimum=0),
+                Field("votes_for", "赞成票", FieldType.INTEGER, minimum=0),
+            ),
+            rules=(vote_passed,),
+            subject_status="probationary_member",
+        ),
+        Action(
+            "reject",
+            "不予通过",
+            ("SUBMITTED", "MEETING"),
+            "REJECTED",
+            (Permission("committee_approver", At.APPROVING_COMMITTEE),),
+            requires_reason=True,
+        ),
+        Action(
+            "submit_report",
+            "提交思想汇报",
+            ("SUBMITTED", "NOTICE", "MEETING"),
+            None,
+            (Permission("member", At.SUBJECT),),
+            fields=(Field("text", "汇报内容"),),
+        ),
+    ),
+    opened_by=(Permission("caseworker"),),
+    main_path=("submit", "approve", "finish_home_notice", "finish_work_notice", "hold_vote"),
+    supervised_by=(Permission("committee_approver", At.APPROVING_COMMITTEE),),
+)
+
+NATIONAL = PolicyProfile(
+    name="national",
+    version="1",
+    title="全国统一规定",
+    settings=(
+        Setting("notice_period_working_days", "公示期（工作日）", Stricter.HIGHER, "示例细则 第十三条"),
+    ),
+    rulesets=(
+        RuleSet("示例细则(2014)", date(2014, 6, 10), {"notice_period_working_days": 5}),
+        RuleSet("示例细则(2026)", date(2026, 5, 11), {"notice_period_working_days": 5}),
+    ),
+)
