@@ -19,7 +19,10 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 from sqlalchemy.dialects.postgresql import JSONB
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship, validates
+
+from engine.errors import InvalidInput
+from engine.identity import InvalidIdNumber, parse_id_number
 
 JsonType = JSON().with_variant(JSONB(), "postgresql")
 
@@ -87,6 +90,14 @@ class Person(Base):
     extra: Mapped[dict[str, Any]] = mapped_column(default=dict)
 
     org: Mapped[Org | None] = relationship()
+
+    @validates("id_number")
+    def _valid_id_number(self, _key: str, value: str) -> str:
+        """No invalid 公民身份号码 reaches the table, whichever path wrote it."""
+        try:
+            return parse_id_number(value).value
+        except InvalidIdNumber as exc:
+            raise InvalidInput({"id_number": exc.message}) from exc
 
 
 class User(Base):

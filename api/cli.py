@@ -1,0 +1,150 @@
+"""The `memberflow` command: set up, run and check an installation."""
+
+from __future__ import annotations
+
+import logging
+import sys
+from pathlib import Path
+
+import click
+from alembic import command
+from alembic.config import Config
+
+from api.bootstrap import Services, bootstrap, load_registry
+from api.settings import Settings
+from engine import audit
+from engine.authz import SYSTEM
+from engine.calendar_store import load_schedule
+from engine.errors import EngineError
+from engine.registry import to_mermaid
+from engine.versions import migrate_cases, record_definitions
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def migrate_database(services: Services) -> None:
+    """Bring the schema to the newest alembic revision, on the services' own connection."""
+    config = Config()
+    config.set_main_option("script_location", str(ROOT / "migrations"))
+    with services.db.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "head")
+
+
+@click.group()
+def main() -> None:
+    """memberflow：党的基层组织党员工作流程管理。"""
+    logging.basicConfig(level=Settings().log_level, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+
+
+@main.command()
+def init() -> None:
+    """Create or migrate the database and record the workflow definitions."""
+    services = bootstrap()
+    migrate_database(services)
+    with services.engine.sessions.begin() as session:
+        added = record_definitions(session, services.registry)
+    click.echo(f"database ready: {services.settings.database_url}")
+    for name in added:
+        click.echo(f"recorded definition {name}")
+
+
+@main.command()
+@click.option("--if-empty", is_flag=True, help="Do nothing when the database already has organizations.")
+def demo(if_empty: bool) -> None:
+    """Load demo organizations, people, users and cases."""
+    from api.demo import load_demo
+
+    services = bootstrap()
+    summary = load_demo(services, if_empty=if_empty)
+    click.echo(summary)
+
+
+@main.command()
+@click.option("--with-worker", is_flag=True, help="Also run the background worker in this process.")
+def serve(with_worker: bool) -> None:
+    """Run the web server (and, embedded, the worker)."""
+    import uvicorn
+
+    from api.app import create_app
+    from api.demo import DEMO_LOGINS
+
+    services = bootstrap()
+    app = create_app(services, with_worker=with_worker)
+    click.echo(f"memberflow on http://{services.settings.host}:{services.settings.port}")
+    click.echo(DEMO_LOGINS)
+    uvicorn.run(app, host=services.settings.host, port=services.settings.port, log_level="info")
+
+
+@main.command()
+def worker() -> None:
+    """Run a background worker against the configured broker (production)."""
+    from api.jobs import run_worker
+
+    run_worker(bootstrap())
+
+
+@main.command()
+def check() -> None:
+    """Validate every workflow definition and policy profile."""
+    try:
+        registry = load_registry()
+    except EngineError as exc:
+        click.echo(exc.message, err=True)
+        for problem in getattr(exc, "problems", []):
+            click.echo(f"  - {problem}", err=True)
+        sys.exit(1)
+    for workflow in registry.workflows():
+        click.echo(f"ok {workflow.name} {workflow.version}: {len(workflow.actions)} actions")
+
+
+@main.command()
+@click.argument("workflow")
+def diagram(workflow: str) -> None:
+    """Print the Mermaid state diagram of WORKFLOW."""
+    try:
+        click.echo(to_mermaid(load_registry().get(workflow)), nl=False)
+    except EngineError as exc:
+        raise click.ClickException(exc.message) from exc
+
+
+@main.command("verify-audit")
+def verify_audit() -> None:
+    """Check every case's hash chain; name the first tampered or missing event."""
+    services = bootstrap()
+    with services.engine.sessions() as session:
+        problems = audit.verify(session)
+    for p in problems:
+        click.echo(f"case {p.case_id} event seq {p.seq} (id {p.event_id}): {p.message}", err=True)
+    if problems:
+        sys.exit(1)
+    click.echo("audit chain intact")
+
+
+@main.command("migrate-cases")
+@click.argument("workflow")
+@click.option("--to", "to_version", required=True, help="Target definition version.")
+@click.option("--map", "mappings", multiple=True, help="OLD=NEW state path, repeatable.")
+@click.option("--reason", required=True, help="Why the cases move (recorded in each case).")
+def migrate_cases_command(workflow: str, to_version: str, mappings: tuple[str, ...], reason: str) -> None:
+    """Move running cases of WORKFLOW to another definition version."""
+    mapping = dict(m.split("=", 1) for m in mappings)
+    services = bootstrap()
+    try:
+        moved = migrate_cases(services.engine, workflow, to_version, mapping, SYSTEM, reason)
+    except EngineError as exc:
+        raise click.ClickException(exc.message) from exc
+    click.echo(f"migrated {len(moved)} cases")
+
+
+@main.command("calendar-load")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def calendar_load(file: Path) -> None:
+    """Load a year's official holiday schedule (see docs/calendar.md for the format)."""
+    services = bootstrap()
+    try:
+        with services.engine.sessions.begin() as session:
+            schedule = load_schedule(session, file.read_text(encoding="utf-8"))
+    except ValueError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"loaded {schedule.year}: {len(schedule.holidays)} holidays, {len(schedule.make_up_workdays)} make-up workdays")

@@ -1,0 +1,266 @@
+"""Demo data: a county's organization tree, its people and users, and cases in every stage.
+
+Everything is fictional but shaped like the real thing: a county committee with township
+committees, village, community, enterprise and school branches, and a mobile members' branch in
+another province. Cases are walked through each workflow's usual path with the real engine, so
+their events, tasks and deadlines are exactly what a caseworker would have produced.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import Session
+
+from api.bootstrap import Services
+from engine.authz import Actor, load_actor
+from engine.clock import FixedClock
+from engine.definitions import Field, FieldType, Workflow
+from engine.demo_identities import IdentityFactory
+from engine.errors import EngineError, RuleRefusal
+from engine.models import Org, Person, RoleGrant, User
+from engine.orgs import add_org
+from engine.machine import state_paths
+from engine.passwords import hash_password
+from engine.runtime import Engine
+
+DEMO_PASSWORD = "demo2026"
+REGION = "620725"  # fictional county code used throughout the demo
+
+# (name, short name, kind, can approve admission, children)
+TREE: tuple[Any, ...] = (
+    "中共丰乐县委员会", "丰乐县委", "committee", True, (
+        ("中共丰乐县委组织部", "县委组织部", "organization_department", False, ()),
+        ("中共丰乐县城关镇委员会", "城关镇党委", "primary_committee", True, (
+            ("城关镇东街社区党支部", "东街社区党支部", "branch", False, ()),
+            ("城关镇南关村党支部", "南关村党支部", "branch", False, ()),
+            ("城关镇西街村党支部", "西街村党支部", "branch", False, ()),
+        )),
+        ("中共丰乐县新坝镇委员会", "新坝镇党委", "primary_committee", True, (
+            ("新坝镇光明村党支部", "光明村党支部", "branch", False, ()),
+            ("新坝镇红沙河村党支部", "红沙河村党支部", "branch", False, ()),
+        )),
+        ("中共丰乐县教育工作委员会", "县教育工委", "working_committee", True, (
+            ("中共丰乐县第一中学总支部委员会", "县一中党总支", "general_branch", False, (
+                ("县一中教师第一党支部", "教师第一党支部", "branch", False, ()),
+                ("县一中教师第二党支部", "教师第二党支部", "branch", False, ()),
+            )),
+        )),
+        ("中共丰乐县工业园区工作委员会", "园区工委", "working_committee", True, (
+            ("甘肃丰乐绿源农业科技有限公司党支部", "绿源公司党支部", "branch", False, ()),
+        )),
+        ("中共丰乐县驻苏州流动党员党支部", "驻苏州流动党员党支部", "mobile_members_org", False, ()),
+    ),
+)
+SUZHOU = "320500"
+
+STATUSES = (
+    ("full_member", 60), ("probationary_member", 8), ("candidate", 6),
+    ("activist", 10), ("applicant", 8), ("non_member", 8),
+)  # fmt: skip
+
+
+@dataclass
+class DemoWorld:
+    orgs: dict[str, Org] = field(default_factory=dict)
+    people: list[Person] = field(default_factory=list)
+    users: dict[str, int] = field(default_factory=dict)
+
+
+def load_demo(services: Services, *, if_empty: bool = False) -> str:
+    with services.engine.sessions.begin() as session:
+        if if_empty and session.scalar(select(func.count()).select_from(Org)):
+            return "demo data already present; nothing loaded"
+        world = _load_orgs_people_users(session)
+    cases = _load_cases(services, world)
+    return (
+        f"loaded {len(world.orgs)} organizations, {len(world.people)} people, "
+        f"{len(world.users)} users, {cases} cases"
+    )
+
+
+def _load_orgs_people_users(session: Session) -> DemoWorld:
+    world = DemoWorld()
+    _add_tree(session, None, TREE, world)
+    identities = IdentityFactory(seed=2026)
+    branches = [o for o in world.orgs.values() if o.kind in ("branch", "mobile_members_org")]
+    rng = random.Random(7)
+    for branch in branches:
+        for status, weight in STATUSES:
+            for _ in range(max(1, weight // 6)):
+                world.people.append(_person(session, identities, rng, branch, status))
+    session.flush()
+    _add_users(session, world)
+    return world
+
+
+def _add_tree(session: Session, parent: Org | None, node: tuple[Any, ...], world: DemoWorld) -> None:
+    name, short, kind, approves, children = node
+    region = SUZHOU if kind == "mobile_members_org" else REGION
+    org = add_org(
+        session, parent, name=name, short_name=short, kind=kind, region_code=region,
+        can_approve_admission=approves, address=f"甘肃省丰乐县{short}", phone="0936-5521000",
+        postcode="734300",
+    )  # fmt: skip
+    world.orgs[short] = org
+    for child in children:
+        _add_tree(session, org, child, world)
+
+
+def _person(
+    session: Session, identities: IdentityFactory, rng: random.Random, branch: Org, status: str
+) -> Person:
+    young = status in ("applicant", "activist", "candidate", "non_member")
+    born_from, born_to = (date(1990, 1, 1), date(2006, 6, 1)) if young else (date(1955, 1, 1), date(1998, 1, 1))
+    who = identities.person(born_from, born_to)
+    admitted = _admission_date(rng, who.birth_date, status)
+    person = Person(
+        name=who.name, sex=who.sex, ethnicity=who.ethnicity, birth_date=who.birth_date,
+        id_number=who.id_number, education=who.education, phone=who.phone, status=status,
+        org_id=branch.id, work_unit=branch.name.removesuffix("党支部"),
+        mobile=branch.kind == "mobile_members_org", admitted_on=admitted,
+        full_member_since=admitted + timedelta(days=365) if admitted and status == "full_member" else None,
+        dues_paid_until=date(2026, 10, 31) if admitted else None,
+    )  # fmt: skip
+    session.add(person)
+    return person
+
+
+def _admission_date(rng: random.Random, born: date, status: str) -> date | None:
+    if status == "probationary_member":
+        return date(2026, 1, 1) + timedelta(days=rng.randrange(300))
+    if status == "full_member":
+        earliest = max(born.replace(year=born.year + 19), date(1978, 1, 1))
+        return earliest + timedelta(days=rng.randrange(max(1, (date(2025, 1, 1) - earliest).days)))
+    return None
+
+
+# (username, display name, [(role, org short name, subtree)])
+USERS: tuple[tuple[str, str, tuple[tuple[str, str, bool], ...]], ...] = (
+    ("admin", "系统管理员", (("administrator", "丰乐县委", True),)),
+    ("zuzhibu", "县委组织部 王建国", (("organization_department", "丰乐县委", True), ("committee_approver", "丰乐县委", False))),
+    ("chengguan", "城关镇党委组织委员 刘芳", (("committee_approver", "城关镇党委", True), ("organizer", "城关镇党委", True))),
+    ("xinba", "新坝镇党委组织委员 赵志强", (("committee_approver", "新坝镇党委", True), ("organizer", "新坝镇党委", True))),
+    ("dongjie", "东街社区党支部书记 陈静", (("branch_secretary", "东街社区党支部", False), ("caseworker", "东街社区党支部", False))),
+    ("nanguan", "南关村党支部书记 马占林", (("branch_secretary", "南关村党支部", False), ("caseworker", "南关村党支部", False))),
+    ("guangming", "光明村党支部书记 张永福", (("branch_secretary", "光明村党支部", False), ("caseworker", "光明村党支部", False))),
+    ("jiaoshi", "教师第一党支部书记 李慧", (("branch_secretary", "教师第一党支部", False), ("caseworker", "教师第一党支部", False))),
+    ("jiaogong", "县教育工委 周敏", (("committee_approver", "县教育工委", True),)),
+    ("suzhou", "驻苏州流动党员党支部书记 杨光", (("branch_secretary", "驻苏州流动党员党支部", False), ("caseworker", "驻苏州流动党员党支部", False))),
+)  # fmt: skip
+
+
+def _add_users(session: Session, world: DemoWorld) -> None:
+    password = hash_password(DEMO_PASSWORD)
+    for username, display, grants in USERS:
+        user = User(username=username, display_name=display, password_hash=password)
+        session.add(user)
+        session.flush()
+        for role, org_short, subtree in grants:
+            session.add(RoleGrant(user_id=user.id, role=role, org_id=world.orgs[org_short].id, subtree=subtree))
+        world.users[username] = user.id
+    member = next(p for p in world.people if p.status == "full_member")
+    user = User(username="dangyuan", display_name=f"党员 {member.name}", password_hash=password, person_id=member.id)
+    session.add(user)
+    session.flush()
+    world.users["dangyuan"] = user.id
+
+
+DEMO_LOGINS = "demo logins (password demo2026): " + ", ".join(u[0] for u in USERS) + ", dangyuan"
+
+
+def _load_cases(services: Services, world: DemoWorld) -> int:
+    """For each workflow, one case stopped after each step of its usual path, started over two years."""
+    count = 0
+    rng = random.Random(11)
+    subjects = iter(world.people)
+    other_side = world.orgs["驻苏州流动党员党支部"].id
+    for workflow in services.registry.workflows():
+        parties = {role: other_side for role in party_roles(workflow)}
+        for stop in range(len(workflow.main_path) + 1):
+            subject = next(subjects)
+            start = date(2024, 12, 1) + timedelta(days=rng.randrange(330))
+            walk_case(services, workflow, subject, start, workflow.main_path[:stop], parties)
+            count += 1
+    return count
+
+
+def party_roles(workflow: Workflow) -> set[str]:
+    """The party roles a workflow's permissions and tasks name ("party:<role>")."""
+    places = [p.at for a in workflow.actions for p in a.permissions]
+    places += [t.at for _, s in state_paths(workflow).items() for t in s.tasks]
+    return {str(at).removeprefix("party:") for at in places if str(at).startswith("party:")}
+
+
+def walk_case(
+    services: Services,
+    workflow: Workflow,
+    subject: Person,
+    start: date,
+    steps: tuple[str, ...],
+    parties: dict[str, int],
+) -> int:
+    """Open a case on `start` and take `steps`, each on the first day its rules allow."""
+    clock = FixedClock(start)
+    engine = Engine(services.engine.sessions, services.registry, clock, services.engine.calendars)
+    with engine.sessions() as session:
+        opener = _actor_for(session, workflow.opened_by[0].role, subject.org_id)
+    result = engine.open_case(
+        workflow=workflow.name, subject_id=subject.id, org_id=subject.org_id or 0, actor=opener, parties=parties
+    )
+    version = result.version
+    for name in steps:
+        action = workflow.action(name)
+        for _attempt in range(3):
+            try:
+                with engine.sessions() as session:
+                    actor = _actor_for(session, action.permissions[0].role, subject.org_id)
+                inputs = {f.name: _demo_value(f, clock.today(), subject) for f in action.fields}
+                version = engine.fire(
+                    result.case_id, name, actor, inputs, expected_version=version, reason="演示数据"
+                ).version
+                break
+            except RuleRefusal as refusal:
+                if refusal.earliest is None:
+                    raise
+                clock.set(refusal.earliest)
+        clock.advance(timedelta(days=3))
+    return result.case_id
+
+
+def _actor_for(session: Session, role: str, org_id: int | None) -> Actor:
+    """A demo user holding `role` at the subject's organization or above; the system otherwise."""
+    org = session.get(Org, org_id)
+    ancestors = org.ancestor_ids() if org else []
+    covering = or_(RoleGrant.org_id == org_id, RoleGrant.subtree.is_(True) & RoleGrant.org_id.in_(ancestors))
+    user_id = session.scalar(
+        select(RoleGrant.user_id).where(RoleGrant.role == role, covering).order_by(RoleGrant.id).limit(1)
+    )
+    if user_id is None:
+        raise EngineError(f"演示数据中没有可办理角色 {role} 的用户")
+    return load_actor(session, user_id)
+
+
+VOTE_DEFAULTS = {"voters_expected": 9, "voters_present": 8, "written_opinions": 0, "votes_for": 7}
+
+
+def _demo_value(spec: Field, today: date, subject: Person) -> Any:
+    if spec.name in VOTE_DEFAULTS:
+        return VOTE_DEFAULTS[spec.name]
+    if spec.type is FieldType.INTEGER:
+        return max(spec.minimum or 0, 1)
+    if spec.type is FieldType.DATE:
+        return today.isoformat()
+    if spec.type is FieldType.BOOLEAN:
+        return True
+    if spec.type is FieldType.CHOICE:
+        return spec.choices[0][0]
+    if spec.type is FieldType.PERSON:
+        return subject.id
+    if spec.type is FieldType.ORG:
+        return subject.org_id
+    return f"（演示）{spec.label}"
