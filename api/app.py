@@ -39,7 +39,9 @@ def problem(exc: EngineError) -> dict[str, Any]:
 
 
 def engine_error_handler(_: Request[Any, Any, Any], exc: EngineError) -> Response[dict[str, Any]]:
-    return Response(problem(exc), status_code=STATUS.get(exc.code, 400), media_type="application/problem+json")
+    return Response(
+        problem(exc), status_code=STATUS.get(exc.code, 400), media_type="application/problem+json"
+    )
 
 
 def _services(state: State) -> Services:
@@ -75,7 +77,12 @@ def get_workflow(state: State, name: str) -> dict[str, Any]:
     return to_json(_services(state).registry.get(name))
 
 
-@get("/api/workflows/{name:str}/diagram", operation_id="getWorkflowDiagram", media_type="text/plain", sync_to_thread=False)
+@get(
+    "/api/workflows/{name:str}/diagram",
+    operation_id="getWorkflowDiagram",
+    media_type="text/plain",
+    sync_to_thread=False,
+)
 def get_workflow_diagram(state: State, name: str) -> str:
     return to_mermaid(_services(state).registry.get(name))
 
@@ -106,6 +113,3 @@ def create_app(services: Services, *, with_worker: bool = False) -> Litestar:
         template_config=TemplateConfig(directory=TEMPLATES, engine=JinjaTemplateEngine),
         lifespan=[worker_lifespan],
     )
-
-
-

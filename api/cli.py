@@ -147,4 +147,7 @@ def calendar_load(file: Path) -> None:
             schedule = load_schedule(session, file.read_text(encoding="utf-8"))
     except ValueError as exc:
         raise click.ClickException(str(exc)) from exc
-    click.echo(f"loaded {schedule.year}: {len(schedule.holidays)} holidays, {len(schedule.make_up_workdays)} make-up workdays")
+    click.echo(
+        f"loaded {schedule.year}: {len(schedule.holidays)} holidays, "
+        f"{len(schedule.make_up_workdays)} make-up workdays"
+    )

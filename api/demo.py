@@ -22,9 +22,9 @@ from engine.clock import FixedClock
 from engine.definitions import Field, FieldType, Workflow
 from engine.demo_identities import IdentityFactory
 from engine.errors import EngineError, RuleRefusal
+from engine.machine import state_paths
 from engine.models import Org, Person, RoleGrant, User
 from engine.orgs import add_org
-from engine.machine import state_paths
 from engine.passwords import hash_password
 from engine.runtime import Engine
 
@@ -33,26 +33,58 @@ REGION = "620725"  # fictional county code used throughout the demo
 
 # (name, short name, kind, can approve admission, children)
 TREE: tuple[Any, ...] = (
-    "中共丰乐县委员会", "丰乐县委", "committee", True, (
+    "中共丰乐县委员会",
+    "丰乐县委",
+    "committee",
+    True,
+    (
         ("中共丰乐县委组织部", "县委组织部", "organization_department", False, ()),
-        ("中共丰乐县城关镇委员会", "城关镇党委", "primary_committee", True, (
-            ("城关镇东街社区党支部", "东街社区党支部", "branch", False, ()),
-            ("城关镇南关村党支部", "南关村党支部", "branch", False, ()),
-            ("城关镇西街村党支部", "西街村党支部", "branch", False, ()),
-        )),
-        ("中共丰乐县新坝镇委员会", "新坝镇党委", "primary_committee", True, (
-            ("新坝镇光明村党支部", "光明村党支部", "branch", False, ()),
-            ("新坝镇红沙河村党支部", "红沙河村党支部", "branch", False, ()),
-        )),
-        ("中共丰乐县教育工作委员会", "县教育工委", "working_committee", True, (
-            ("中共丰乐县第一中学总支部委员会", "县一中党总支", "general_branch", False, (
-                ("县一中教师第一党支部", "教师第一党支部", "branch", False, ()),
-                ("县一中教师第二党支部", "教师第二党支部", "branch", False, ()),
-            )),
-        )),
-        ("中共丰乐县工业园区工作委员会", "园区工委", "working_committee", True, (
-            ("甘肃丰乐绿源农业科技有限公司党支部", "绿源公司党支部", "branch", False, ()),
-        )),
+        (
+            "中共丰乐县城关镇委员会",
+            "城关镇党委",
+            "primary_committee",
+            True,
+            (
+                ("城关镇东街社区党支部", "东街社区党支部", "branch", False, ()),
+                ("城关镇南关村党支部", "南关村党支部", "branch", False, ()),
+                ("城关镇西街村党支部", "西街村党支部", "branch", False, ()),
+            ),
+        ),
+        (
+            "中共丰乐县新坝镇委员会",
+            "新坝镇党委",
+            "primary_committee",
+            True,
+            (
+                ("新坝镇光明村党支部", "光明村党支部", "branch", False, ()),
+                ("新坝镇红沙河村党支部", "红沙河村党支部", "branch", False, ()),
+            ),
+        ),
+        (
+            "中共丰乐县教育工作委员会",
+            "县教育工委",
+            "working_committee",
+            True,
+            (
+                (
+                    "中共丰乐县第一中学总支部委员会",
+                    "县一中党总支",
+                    "general_branch",
+                    False,
+                    (
+                        ("县一中教师第一党支部", "教师第一党支部", "branch", False, ()),
+                        ("县一中教师第二党支部", "教师第二党支部", "branch", False, ()),
+                    ),
+                ),
+            ),
+        ),
+        (
+            "中共丰乐县工业园区工作委员会",
+            "园区工委",
+            "working_committee",
+            True,
+            (("甘肃丰乐绿源农业科技有限公司党支部", "绿源公司党支部", "branch", False, ()),),
+        ),
         ("中共丰乐县驻苏州流动党员党支部", "驻苏州流动党员党支部", "mobile_members_org", False, ()),
     ),
 )
@@ -115,7 +147,9 @@ def _person(
     session: Session, identities: IdentityFactory, rng: random.Random, branch: Org, status: str
 ) -> Person:
     young = status in ("applicant", "activist", "candidate", "non_member")
-    born_from, born_to = (date(1990, 1, 1), date(2006, 6, 1)) if young else (date(1955, 1, 1), date(1998, 1, 1))
+    born_from, born_to = (
+        (date(1990, 1, 1), date(2006, 6, 1)) if young else (date(1955, 1, 1), date(1998, 1, 1))
+    )
     who = identities.person(born_from, born_to)
     admitted = _admission_date(rng, who.birth_date, status)
     person = Person(
@@ -142,16 +176,48 @@ def _admission_date(rng: random.Random, born: date, status: str) -> date | None:
 # (username, display name, [(role, org short name, subtree)])
 USERS: tuple[tuple[str, str, tuple[tuple[str, str, bool], ...]], ...] = (
     ("admin", "系统管理员", (("administrator", "丰乐县委", True),)),
-    ("zuzhibu", "县委组织部 王建国", (("organization_department", "丰乐县委", True), ("committee_approver", "丰乐县委", False))),
-    ("chengguan", "城关镇党委组织委员 刘芳", (("committee_approver", "城关镇党委", True), ("organizer", "城关镇党委", True))),
-    ("xinba", "新坝镇党委组织委员 赵志强", (("committee_approver", "新坝镇党委", True), ("organizer", "新坝镇党委", True))),
-    ("dongjie", "东街社区党支部书记 陈静", (("branch_secretary", "东街社区党支部", False), ("caseworker", "东街社区党支部", False))),
-    ("nanguan", "南关村党支部书记 马占林", (("branch_secretary", "南关村党支部", False), ("caseworker", "南关村党支部", False))),
-    ("guangming", "光明村党支部书记 张永福", (("branch_secretary", "光明村党支部", False), ("caseworker", "光明村党支部", False))),
-    ("jiaoshi", "教师第一党支部书记 李慧", (("branch_secretary", "教师第一党支部", False), ("caseworker", "教师第一党支部", False))),
+    (
+        "zuzhibu",
+        "县委组织部 王建国",
+        (("organization_department", "丰乐县委", True), ("committee_approver", "丰乐县委", False)),
+    ),
+    (
+        "chengguan",
+        "城关镇党委组织委员 刘芳",
+        (("committee_approver", "城关镇党委", True), ("organizer", "城关镇党委", True)),
+    ),
+    (
+        "xinba",
+        "新坝镇党委组织委员 赵志强",
+        (("committee_approver", "新坝镇党委", True), ("organizer", "新坝镇党委", True)),
+    ),
+    (
+        "dongjie",
+        "东街社区党支部书记 陈静",
+        (("branch_secretary", "东街社区党支部", False), ("caseworker", "东街社区党支部", False)),
+    ),
+    (
+        "nanguan",
+        "南关村党支部书记 马占林",
+        (("branch_secretary", "南关村党支部", False), ("caseworker", "南关村党支部", False)),
+    ),
+    (
+        "guangming",
+        "光明村党支部书记 张永福",
+        (("branch_secretary", "光明村党支部", False), ("caseworker", "光明村党支部", False)),
+    ),
+    (
+        "jiaoshi",
+        "教师第一党支部书记 李慧",
+        (("branch_secretary", "教师第一党支部", False), ("caseworker", "教师第一党支部", False)),
+    ),
     ("jiaogong", "县教育工委 周敏", (("committee_approver", "县教育工委", True),)),
-    ("suzhou", "驻苏州流动党员党支部书记 杨光", (("branch_secretary", "驻苏州流动党员党支部", False), ("caseworker", "驻苏州流动党员党支部", False))),
-)  # fmt: skip
+    (
+        "suzhou",
+        "驻苏州流动党员党支部书记 杨光",
+        (("branch_secretary", "驻苏州流动党员党支部", False), ("caseworker", "驻苏州流动党员党支部", False)),
+    ),
+)
 
 
 def _add_users(session: Session, world: DemoWorld) -> None:
@@ -161,10 +227,14 @@ def _add_users(session: Session, world: DemoWorld) -> None:
         session.add(user)
         session.flush()
         for role, org_short, subtree in grants:
-            session.add(RoleGrant(user_id=user.id, role=role, org_id=world.orgs[org_short].id, subtree=subtree))
+            session.add(
+                RoleGrant(user_id=user.id, role=role, org_id=world.orgs[org_short].id, subtree=subtree)
+            )
         world.users[username] = user.id
     member = next(p for p in world.people if p.status == "full_member")
-    user = User(username="dangyuan", display_name=f"党员 {member.name}", password_hash=password, person_id=member.id)
+    user = User(
+        username="dangyuan", display_name=f"党员 {member.name}", password_hash=password, person_id=member.id
+    )
     session.add(user)
     session.flush()
     world.users["dangyuan"] = user.id
@@ -210,7 +280,11 @@ def walk_case(
     with engine.sessions() as session:
         opener = _actor_for(session, workflow.opened_by[0].role, subject.org_id)
     result = engine.open_case(
-        workflow=workflow.name, subject_id=subject.id, org_id=subject.org_id or 0, actor=opener, parties=parties
+        workflow=workflow.name,
+        subject_id=subject.id,
+        org_id=subject.org_id or 0,
+        actor=opener,
+        parties=parties,
     )
     version = result.version
     for name in steps:

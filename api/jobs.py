@@ -64,7 +64,9 @@ def relay_once(services: Services, actors: dict[str, dramatiq.Actor[..., None]],
     return sent
 
 
-def _relay_forever(services: Services, actors: dict[str, dramatiq.Actor[..., None]], stop: threading.Event) -> None:
+def _relay_forever(
+    services: Services, actors: dict[str, dramatiq.Actor[..., None]], stop: threading.Event
+) -> None:
     while not stop.is_set():
         try:
             busy = relay_once(services, actors) > 0

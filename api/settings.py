@@ -15,13 +15,17 @@ def _env(name: str, default: str) -> str:
 class Settings:
     """Each field documents its variable; README lists them all."""
 
-    database_url: str = field(default_factory=lambda: _env("MEMBERFLOW_DATABASE_URL", "sqlite:///var/memberflow.db"))
+    database_url: str = field(
+        default_factory=lambda: _env("MEMBERFLOW_DATABASE_URL", "sqlite:///var/memberflow.db")
+    )
     # "stub" runs jobs in-process; or redis://127.0.0.1:6379/0, or amqp://guest:guest@127.0.0.1:5672/
     broker_url: str = field(default_factory=lambda: _env("MEMBERFLOW_BROKER_URL", "stub"))
     host: str = field(default_factory=lambda: _env("MEMBERFLOW_HOST", "127.0.0.1"))
     port: int = field(default_factory=lambda: int(_env("MEMBERFLOW_PORT", "8000")))
     data_dir: Path = field(default_factory=lambda: Path(_env("MEMBERFLOW_DATA_DIR", "var")))
-    secret_key: str = field(default_factory=lambda: _env("MEMBERFLOW_SECRET_KEY", "dev-only-change-me-32-bytes-long!"))
+    secret_key: str = field(
+        default_factory=lambda: _env("MEMBERFLOW_SECRET_KEY", "dev-only-change-me-32-bytes-long!")
+    )
     policy_profile: str = field(default_factory=lambda: _env("MEMBERFLOW_POLICY_PROFILE", "national"))
     log_level: str = field(default_factory=lambda: _env("MEMBERFLOW_LOG_LEVEL", "INFO"))
     # Freeze "today" (YYYY-MM-DD) for demonstrations and simulations; empty = the system clock.

@@ -85,9 +85,9 @@ def resolve_org(session: Session, case: Case, at: str) -> Org | None:
     if at.startswith("party:"):
         role = at.removeprefix("party:")
         return session.scalar(
-            select(Org).join(CaseParty, CaseParty.org_id == Org.id).where(
-                CaseParty.case_id == case.id, CaseParty.role == role
-            )
+            select(Org)
+            .join(CaseParty, CaseParty.org_id == Org.id)
+            .where(CaseParty.case_id == case.id, CaseParty.role == role)
         )
     return None
 

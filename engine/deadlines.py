@@ -6,6 +6,7 @@ open task's due date and each pending timer by the days the case was suspended.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date, timedelta
 
 from sqlalchemy import select
@@ -99,14 +100,14 @@ def _record(
     actor: Actor,
     action: str,
     day: date,
-    inputs: dict[str, object],
+    inputs: Mapping[str, object],
     reason: str,
 ) -> FireResult:
     _, policy = engine.definitions_of(case)
     event = audit.append(
         session, case, kind="deadline", action=action, actor_user_id=actor.user_id,
         at=engine.clock.now(), effective_date=day, from_state=case.state_detail,
-        to_state=case.state_detail, inputs=inputs, reason=reason.strip(),
+        to_state=case.state_detail, inputs=dict(inputs), reason=reason.strip(),
         policy_version=policy.label_on(day),
     )  # fmt: skip
     session.flush()

@@ -1,13 +1,13 @@
 """The one error tree of the engine; adapters map it to HTTP and CLI exits in one place.
 
-    EngineError                      code            meaning
-    ├── NotFound                     not_found       no such object, or outside the actor's scope
-    ├── Conflict                     conflict        stale expected_version or a concurrent write
-    ├── Forbidden                    forbidden       the actor may see the case but not fire this action
-    ├── InvalidInput                 invalid_input   bad field values (every bad field listed)
-    ├── ActionNotAvailable           action_not_available  the action does not start from the current state
-    ├── RuleRefusal                  rule_refused    one or more rules are unmet (every one listed)
-    └── DefinitionError              definition_invalid  a workflow definition or profile failed validation
+EngineError                      code            meaning
+├── NotFound                     not_found       no such object, or outside the actor's scope
+├── Conflict                     conflict        stale expected_version or a concurrent write
+├── Forbidden                    forbidden       the actor may see the case but not fire this action
+├── InvalidInput                 invalid_input   bad field values (every bad field listed)
+├── ActionNotAvailable           action_not_available  the action does not start from the current state
+├── RuleRefusal                  rule_refused    one or more rules are unmet (every one listed)
+└── DefinitionError              definition_invalid  a workflow definition or profile failed validation
 """
 
 from __future__ import annotations

@@ -9,7 +9,7 @@ later step).
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -24,16 +24,18 @@ SEPARATOR = "."
 StateValue = str | list[Any]  # a path, or (parallel) a nested list of paths
 
 
-class _DottedState(NestedState):  # type: ignore[misc]
+class _DottedState(NestedState):
     separator = SEPARATOR
 
 
-class _Machine(HierarchicalMachine):  # type: ignore[misc]
+class _Machine(HierarchicalMachine):
     state_cls = _DottedState
 
 
 class _Model:
     """The stand-in a machine moves; it never sees the database row."""
+
+    trigger: Callable[[str], bool]  # bound by the machine in add_model
 
     def __init__(self) -> None:
         self.state: StateValue = ""

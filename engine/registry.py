@@ -153,7 +153,9 @@ def _check_action(
         problems.append(f"{where} goes to unknown state {action.target!r}")
     if not action.permissions and not action.automatic:
         problems.append(f"{where} names nobody who may fire it")
-    problems += [f"{where} is distinct from unknown action {n!r}" for n in action.distinct_from if n not in actions]
+    problems += [
+        f"{where} is distinct from unknown action {n!r}" for n in action.distinct_from if n not in actions
+    ]
     kinds = {d.kind for d in workflow.documents}
     problems += [f"{where} produces unknown document {k!r}" for k in action.documents if k not in kinds]
     names = [f.name for f in action.fields]

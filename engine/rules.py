@@ -90,9 +90,7 @@ def elapsed(name: str, anchor: str, span: Span, citation: str, message: str) -> 
     return Rule(name, citation, message, check, time_bound=True)
 
 
-def within(
-    name: str, anchor: str, span: Span, citation: str, message: str, *, waivable: bool = True
-) -> Rule:
+def within(name: str, anchor: str, span: Span, citation: str, message: str, *, waivable: bool = True) -> Rule:
     """The act must happen no later than `span` after `anchor`; lateness is waivable with a reason."""
 
     def check(ctx: RuleContext) -> Verdict:
@@ -144,9 +142,7 @@ class VoteFields:
     in_favour: str = "votes_for"
 
 
-def majority_vote(
-    name: str, citation: str, message: str, fields: VoteFields = VoteFields()
-) -> Rule:
+def majority_vote(name: str, citation: str, message: str, fields: VoteFields = VoteFields()) -> Rule:
     """Quorum and majority over N, the voting members who should attend (党章 第七条 arithmetic).
 
     Present voting members must exceed half of N; votes in favour, written opinions of absent
@@ -159,7 +155,9 @@ def majority_vote(
         written = int(ctx.inputs.get(fields.written, 0) or 0)
         in_favour = int(ctx.inputs.get(fields.in_favour, 0))
         if n <= 0 or present + written > n or in_favour > present + written:
-            return Verdict.fails("表决人数不合逻辑：实到与书面意见之和不得超过应到，赞成票不得超过参加表决人数")
+            return Verdict.fails(
+                "表决人数不合逻辑：实到与书面意见之和不得超过应到，赞成票不得超过参加表决人数"
+            )
         if present * 2 <= n:
             return Verdict.fails(f"实到有表决权的党员{present}人，未超过应到{n}人的半数")
         if in_favour * 2 <= n:

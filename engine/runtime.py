@@ -283,9 +283,7 @@ class Engine:
                 if action.automatic or source is None or case.closed:
                     continue
                 ctx = self._context(session, case, policy, day, {}, _entered_on(case, source))
-                unmet = [
-                    u for u in self._unmet(session, case, action, actor, ctx, judge_inputs=False)
-                ]
+                unmet = [u for u in self._unmet(session, case, action, actor, ctx, judge_inputs=False)]
                 allowed = actor.is_system or _may_fire(session, actor, case, action)
                 found.append(ActionOption(action, allowed, unmet))
             return found
@@ -391,9 +389,7 @@ class Engine:
             verdict = rule.check(ctx)
             if not verdict.ok:
                 message = f"{rule.message}（{verdict.detail}）" if verdict.detail else rule.message
-                found.append(
-                    UnmetRule(rule.name, rule.citation, message, verdict.earliest, rule.waivable)
-                )
+                found.append(UnmetRule(rule.name, rule.citation, message, verdict.earliest, rule.waivable))
         return found
 
 

@@ -64,9 +64,7 @@ def open_tasks(session: Session, case_id: int) -> list[Task]:
     return list(session.scalars(query))
 
 
-def _task(
-    session: Session, case: Case, path: str, spec: TaskSpec, ctx: RuleContext, now: datetime
-) -> Task:
+def _task(session: Session, case: Case, path: str, spec: TaskSpec, ctx: RuleContext, now: datetime) -> Task:
     org = resolve_org(session, case, spec.at)
     if org is None:
         raise DefinitionError(f"任务“{spec.label}”找不到应办理的组织（{spec.at}）")

@@ -30,7 +30,9 @@ def record_definitions(session: Session, registry: Registry) -> list[str]:
         key = (workflow.name, workflow.version)
         current = fingerprint(workflow)
         if key not in stored:
-            session.add(DefinitionVersion(workflow=workflow.name, version=workflow.version, fingerprint=current))
+            session.add(
+                DefinitionVersion(workflow=workflow.name, version=workflow.version, fingerprint=current)
+            )
             added.append(f"{workflow.name} {workflow.version}")
         elif stored[key] != current:
             changed.append(f"{workflow.name} {workflow.version}")

@@ -48,7 +48,9 @@ EXAMPLE = Workflow(
         State(
             "DRAFT",
             "起草",
-            tasks=(TaskSpec("prepare", "准备材料", "caseworker", due=Due(Span(DurationUnit.CALENDAR_DAYS, 30))),),
+            tasks=(
+                TaskSpec("prepare", "准备材料", "caseworker", due=Due(Span(DurationUnit.CALENDAR_DAYS, 30))),
+            ),
         ),
         State(
             "SUBMITTED",

@@ -54,7 +54,9 @@ def _org(session: Session, name: str, kind: str, parent: Org | None, approves: b
     return org
 
 
-def _user(session: Session, name: str, grants: list[tuple[str, Org, bool]], person: Person | None = None) -> int:
+def _user(
+    session: Session, name: str, grants: list[tuple[str, Org, bool]], person: Person | None = None
+) -> int:
     user = User(username=name, display_name=name, password_hash="x", person_id=person.id if person else None)
     session.add(user)
     session.flush()
@@ -75,14 +77,24 @@ def world(db_engine: DbEngine) -> World:
         other_township = _org(s, "中共新坝镇委员会", "primary_committee", county, approves=True)
         home_branch = _org(s, "新坝镇光明村党支部", "branch", other_township)
         third_township = _org(s, "中共红湾寺镇委员会", "primary_committee", county, approves=True)
-        subject = Person(name="李明", sex="男", birth_date=date(1998, 3, 7), id_number="620724199803070018", org_id=branch.id)
+        subject = Person(
+            name="李明",
+            sex="男",
+            birth_date=date(1998, 3, 7),
+            id_number="620724199803070017",
+            org_id=branch.id,
+        )
         s.add(subject)
         s.flush()
         ids = {
             "caseworker": _user(s, "caseworker", [("caseworker", branch, False)]),
             "approver": _user(s, "approver", [("committee_approver", township, True)]),
             "secretary": _user(s, "secretary", [("branch_secretary", branch, False)]),
-            "outsider": _user(s, "outsider", [("caseworker", other_branch, False), ("committee_approver", third_township, True)]),
+            "outsider": _user(
+                s,
+                "outsider",
+                [("caseworker", other_branch, False), ("committee_approver", third_township, True)],
+            ),
             "member": _user(s, "member", [("caseworker", branch, False)], person=subject),
             "home_caseworker": _user(s, "home", [("caseworker", home_branch, False)]),
         }

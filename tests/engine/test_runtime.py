@@ -34,7 +34,9 @@ def _tasks(world: World, case_id: int) -> list[Task]:
         return list(s.scalars(select(Task).where(Task.case_id == case_id).order_by(Task.id)))
 
 
-def test_both_notice_regions_run_in_parallel_and_the_case_moves_on_only_when_both_finish(world: World) -> None:
+def test_both_notice_regions_run_in_parallel_and_the_case_moves_on_only_when_both_finish(
+    world: World,
+) -> None:
     case_id = _to_notice(world)
     world.clock.set(date(2026, 3, 9))
     half = world.engine.fire(case_id, "finish_home_notice", world.home_caseworker, expected_version=3)
@@ -48,7 +50,9 @@ def test_both_notice_regions_run_in_parallel_and_the_case_moves_on_only_when_bot
     assert joined.state_detail == "MEETING"
 
 
-def test_a_notice_cannot_end_before_five_working_days_and_the_refusal_gives_the_earliest_date(world: World) -> None:
+def test_a_notice_cannot_end_before_five_working_days_and_the_refusal_gives_the_earliest_date(
+    world: World,
+) -> None:
     case_id = _to_notice(world)  # approved on Monday 2026-03-02
     world.clock.set(date(2026, 3, 6))
     with pytest.raises(RuleRefusal) as refused:
@@ -89,7 +93,12 @@ def test_the_one_who_submitted_cannot_approve(world: World) -> None:
     world.engine.fire(case_id, "submit", world.caseworker, {"summary": "x"}, expected_version=1)
     from engine.authz import Actor, Grant
 
-    both = Actor(world.caseworker.user_id, None, "兼任", (*world.caseworker.grants, Grant("committee_approver", world.township.id, True)))
+    both = Actor(
+        world.caseworker.user_id,
+        None,
+        "兼任",
+        (*world.caseworker.grants, Grant("committee_approver", world.township.id, True)),
+    )
     with pytest.raises(RuleRefusal) as refused:
         world.engine.fire(case_id, "approve", both, expected_version=2)
     assert refused.value.unmet[0].rule == "distinct_from_submit"
@@ -123,7 +132,9 @@ def test_nobody_acts_on_their_own_case_but_the_member_may_use_self_service(world
         world.engine.fire(case_id, "submit", world.member, {"summary": "x"}, expected_version=1)
     assert refused.value.unmet[0].rule == "not_own_case"
     world.engine.fire(case_id, "submit", world.caseworker, {"summary": "x"}, expected_version=1)
-    report = world.engine.fire(case_id, "submit_report", world.member, {"text": "学习体会"}, expected_version=2)
+    report = world.engine.fire(
+        case_id, "submit_report", world.member, {"text": "学习体会"}, expected_version=2
+    )
     assert report.state == "SUBMITTED" and report.version == 3
 
 
@@ -161,10 +172,14 @@ def test_bad_input_names_every_bad_field(world: World) -> None:
 def test_an_act_cannot_be_dated_in_the_future_or_before_the_previous_step(world: World) -> None:
     case_id = world.open()
     with pytest.raises(InvalidInput) as future:
-        world.engine.fire(case_id, "submit", world.caseworker, {"summary": "x"}, expected_version=1, on=date(2026, 3, 3))
+        world.engine.fire(
+            case_id, "submit", world.caseworker, {"summary": "x"}, expected_version=1, on=date(2026, 3, 3)
+        )
     assert future.value.errors == {"on": "办理日期不能晚于今天"}
     with pytest.raises(InvalidInput) as past:
-        world.engine.fire(case_id, "submit", world.caseworker, {"summary": "x"}, expected_version=1, on=date(2026, 2, 1))
+        world.engine.fire(
+            case_id, "submit", world.caseworker, {"summary": "x"}, expected_version=1, on=date(2026, 2, 1)
+        )
     assert "不能早于上一环节" in past.value.errors["on"]
 
 
@@ -185,16 +200,24 @@ def test_states_open_their_tasks_in_the_right_queue_and_close_them_on_leaving(wo
     assert (approve.name, approve.queue_org_id, approve.status) == ("approve", world.township.id, "open")
     world.engine.fire(case_id, "approve", world.approver, expected_version=2)
     publish = _tasks(world, case_id)[-1]
-    assert (publish.name, publish.queue_org_id, publish.due_date) == ("publish_home", world.home_branch.id, date(2026, 3, 9))
+    assert (publish.name, publish.queue_org_id, publish.due_date) == (
+        "publish_home",
+        world.home_branch.id,
+        date(2026, 3, 9),
+    )
 
 
 def test_each_event_records_the_rule_set_in_force_on_the_day_of_the_step(world: World) -> None:
     case_id = world.open()
     world.clock.set(date(2026, 5, 11))
-    world.engine.fire(case_id, "submit", world.caseworker, {"summary": "x"}, expected_version=1, on=date(2026, 5, 10))
+    world.engine.fire(
+        case_id, "submit", world.caseworker, {"summary": "x"}, expected_version=1, on=date(2026, 5, 10)
+    )
     world.engine.fire(case_id, "approve", world.approver, expected_version=2)
     with world.engine.sessions() as s:
-        labels = list(s.scalars(select(Event.policy_version).where(Event.case_id == case_id).order_by(Event.seq)))
+        labels = list(
+            s.scalars(select(Event.policy_version).where(Event.case_id == case_id).order_by(Event.seq))
+        )
     assert labels == ["national@1/示例细则(2014)", "national@1/示例细则(2014)", "national@1/示例细则(2026)"]
 
 
