@@ -7,8 +7,9 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 from litestar import Litestar, Request, Response, get
-from litestar.contrib.jinja import JinjaTemplateEngine
 from litestar.datastructures import State
+from litestar.params import FromPath
+from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.response import Template
 from litestar.template.config import TemplateConfig
 from sqlalchemy import text
@@ -73,7 +74,7 @@ def list_workflows(state: State) -> list[dict[str, str]]:
 
 
 @get("/api/workflows/{name:str}", operation_id="getWorkflow", sync_to_thread=False)
-def get_workflow(state: State, name: str) -> dict[str, Any]:
+def get_workflow(state: State, name: FromPath[str]) -> dict[str, Any]:
     return to_json(_services(state).registry.get(name))
 
 
@@ -83,7 +84,7 @@ def get_workflow(state: State, name: str) -> dict[str, Any]:
     media_type="text/plain",
     sync_to_thread=False,
 )
-def get_workflow_diagram(state: State, name: str) -> str:
+def get_workflow_diagram(state: State, name: FromPath[str]) -> str:
     return to_mermaid(_services(state).registry.get(name))
 
 

@@ -16,6 +16,7 @@ from engine import audit
 from engine.authz import SYSTEM
 from engine.calendar_store import load_schedule
 from engine.errors import EngineError
+from engine.identity import MaskingFilter
 from engine.registry import to_mermaid
 from engine.versions import migrate_cases, record_definitions
 
@@ -35,6 +36,8 @@ def migrate_database(services: Services) -> None:
 def main() -> None:
     """memberflow：党的基层组织党员工作流程管理。"""
     logging.basicConfig(level=Settings().log_level, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    for handler in logging.getLogger().handlers:
+        handler.addFilter(MaskingFilter())
 
 
 @main.command()

@@ -17,13 +17,13 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from api.bootstrap import Services
-from engine.authz import Actor, load_actor
+from engine.authz import Actor, load_actor, resolve_org
 from engine.clock import FixedClock
 from engine.definitions import Field, FieldType, Workflow
 from engine.demo_identities import IdentityFactory
 from engine.errors import EngineError, RuleRefusal
 from engine.machine import state_paths
-from engine.models import Org, Person, RoleGrant, User
+from engine.models import Case, Org, Person, RoleGrant, User
 from engine.orgs import add_org
 from engine.passwords import hash_password
 from engine.runtime import Engine
@@ -292,7 +292,10 @@ def walk_case(
         for _attempt in range(3):
             try:
                 with engine.sessions() as session:
-                    actor = _actor_for(session, action.permissions[0].role, subject.org_id)
+                    case = session.get(Case, result.case_id)
+                    assert case is not None
+                    org = resolve_org(session, case, action.permissions[0].at)
+                    actor = _actor_for(session, action.permissions[0].role, org.id if org else None)
                 inputs = {f.name: _demo_value(f, clock.today(), subject) for f in action.fields}
                 version = engine.fire(
                     result.case_id, name, actor, inputs, expected_version=version, reason="演示数据"
