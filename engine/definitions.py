@@ -213,6 +213,10 @@ class Action:
     documents: tuple[str, ...] = ()
     distinct_from: tuple[str, ...] = ()  # the actor must differ from whoever fired these
     subject_status: str | None = None  # the person's status after this act
+    # Derived values, computed from the rule context after the rules pass: case data to store
+    # (e.g. the probation end date) and person attributes to set (e.g. full_member_since).
+    sets_data: Callable[[RuleContext], Mapping[str, Any]] | None = field(default=None, compare=False)
+    sets_subject: Callable[[RuleContext], Mapping[str, Any]] | None = field(default=None, compare=False)
     requires_reason: bool = False  # an override (extension, exemption) always needs a reason
     automatic: bool = False  # fired by a timer or another process, never from a button
 

@@ -293,6 +293,8 @@ def _action_json(action: Action) -> dict[str, Any]:
         "documents": list(action.documents),
         "distinct_from": list(action.distinct_from),
         "subject_status": action.subject_status,
+        "sets_data": getattr(action.sets_data, "__name__", None),
+        "sets_subject": getattr(action.sets_subject, "__name__", None),
         "requires_reason": action.requires_reason,
         "automatic": action.automatic,
     }

@@ -39,7 +39,15 @@ class RuleContext:
     policy: Mapping[str, Any]
     calendar: WorkingCalendar
     entered_on: date
-    facts: Mapping[str, Any] = field(default_factory=dict)  # org/person facts the runtime looked up
+    # What the runtime looked up for the rules: "subject" and "org" (the case's), and "people":
+    # every person named by a PERSON field of the inputs, by id (status, dates, extra).
+    facts: Mapping[str, Any] = field(default_factory=dict)
+
+    def person(self, field_name: str) -> Mapping[str, Any] | None:
+        """The facts of the person a PERSON input field names, or None if absent or unknown."""
+        person_id = self.inputs.get(field_name)
+        people: Mapping[int, Mapping[str, Any]] = self.facts.get("people", {})
+        return people.get(person_id) if isinstance(person_id, int) else None
 
     def last(self, action: str) -> EventView | None:
         for event in reversed(self.events):

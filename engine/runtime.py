@@ -7,7 +7,7 @@ timers, queue documents in the outbox, commit. Anything that fails rolls the who
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -21,10 +21,11 @@ from engine import audit, outbox, schedule
 from engine.authz import SYSTEM, Actor, can_see, case_orgs, permitted
 from engine.calendar import WorkingCalendar
 from engine.clock import Clock
-from engine.definitions import Action, At, Workflow
+from engine.definitions import Action, At, FieldType, Workflow
 from engine.errors import (
     ActionNotAvailable,
     Conflict,
+    DefinitionError,
     Forbidden,
     InvalidInput,
     NotFound,
@@ -205,7 +206,7 @@ class Engine:
             raise Forbidden(f"您没有办理“{action.label}”的权限")
         day = self.effective_date(on, _last_date(session, case))
         values = clean(action.fields, inputs)
-        ctx = self._context(session, case, policy, day, values, _entered_on(case, source))
+        ctx = self._context(session, case, policy, day, values, _entered_on(case, source), action)
         unmet = self._unmet(session, case, action, actor, ctx)
         if waive and not reason:
             raise InvalidInput({"reason": REASON_REQUIRED})
@@ -241,16 +242,15 @@ class Engine:
             inputs=recorded, reason=reason, policy_version=policy.label_on(day),
         )  # fmt: skip
         case.data = {**case.data, action.name: {**values, "on": day.isoformat()}}
+        ctx_after = self._context(session, case, policy, day, values, day, action)
         if step:
             schedule.leave(session, case, step.exited, now)
             entered = {p: v for p, v in case.entered.items() if p not in step.exited}
             case.entered = entered | {p: day.isoformat() for p in step.entered}
             case.state, case.state_detail = top_state(after), after
             case.closed = _is_final(workflow, after)
-            ctx = self._context(session, case, policy, day, values, day)
-            schedule.enter(session, case, state_paths(workflow), step.entered, ctx, now)
-        if action.subject_status:
-            case.subject.status = action.subject_status
+            schedule.enter(session, case, state_paths(workflow), step.entered, ctx_after, now)
+        _apply_derived(case, action, ctx_after)
         session.flush()
         for kind in action.documents:
             self._queue_document(session, case, workflow, event, kind)
@@ -347,6 +347,7 @@ class Engine:
         day: date,
         values: Mapping[str, Any],
         entered_on: date,
+        action: Action | None = None,
     ) -> RuleContext:
         return RuleContext(
             on=day,
@@ -356,6 +357,7 @@ class Engine:
             policy=policy.values_on(day),
             calendar=self.calendars(session),
             entered_on=entered_on,
+            facts=_facts(session, case, values, action),
         )
 
     def _unmet(
@@ -391,6 +393,27 @@ class Engine:
                 message = f"{rule.message}（{verdict.detail}）" if verdict.detail else rule.message
                 found.append(UnmetRule(rule.name, rule.citation, message, verdict.earliest, rule.waivable))
         return found
+
+
+SUBJECT_ATTRIBUTES = frozenset({"status", "admitted_on", "full_member_since", "mobile", "dues_paid_until"})
+
+
+def _apply_derived(case: Case, action: Action, ctx: RuleContext) -> None:
+    """Store what the action derives: case data first, so the subject's values may build on it."""
+    if action.sets_data:
+        case.data = {**case.data, **_json_safe(action.sets_data(ctx))}
+    updates = dict(action.sets_subject(ctx)) if action.sets_subject else {}
+    if action.subject_status:
+        updates["status"] = action.subject_status
+    unknown = set(updates) - SUBJECT_ATTRIBUTES
+    if unknown:
+        raise DefinitionError(f"动作 {action.name} 试图修改人员的未知属性：{sorted(unknown)}")
+    for attribute, value in updates.items():
+        setattr(case.subject, attribute, value)
+
+
+def _json_safe(values: Mapping[str, Any]) -> dict[str, Any]:
+    return {k: v.isoformat() if isinstance(v, date) else v for k, v in values.items()}
 
 
 def _action(workflow: Workflow, name: str) -> Action:
@@ -430,6 +453,36 @@ def _last_date(session: Session, case: Case) -> date | None:
     return session.scalar(
         select(Event.effective_date).where(Event.case_id == case.id).order_by(Event.seq.desc())
     )
+
+
+def _person_facts(person: Person) -> dict[str, Any]:
+    return {
+        "id": person.id,
+        "name": person.name,
+        "status": person.status,
+        "birth_date": person.birth_date,
+        "org_id": person.org_id,
+        "admitted_on": person.admitted_on,
+        "full_member_since": person.full_member_since,
+        "mobile": person.mobile,
+        "extra": dict(person.extra or {}),
+    }
+
+
+def _facts(session: Session, case: Case, values: Mapping[str, Any], action: Action | None) -> dict[str, Any]:
+    """The people and organizations rules may reason about, looked up once per judgement."""
+    ids = (
+        [values[f.name] for f in action.fields if f.type is FieldType.PERSON and f.name in values]
+        if action
+        else []
+    )
+    people: Iterable[Person] = session.scalars(select(Person).where(Person.id.in_(ids))) if ids else ()
+    org = case.org
+    return {
+        "subject": _person_facts(case.subject),
+        "org": {"id": org.id, "kind": org.kind, "can_approve_admission": org.can_approve_admission},
+        "people": {p.id: _person_facts(p) for p in people},
+    }
 
 
 def _event_views(session: Session, case: Case) -> list[EventView]:

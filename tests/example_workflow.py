@@ -6,7 +6,8 @@ in parallel and both must finish, then the branch votes. The member may file rep
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
+from typing import Any
 
 from engine.definitions import (
     Action,
@@ -25,7 +26,8 @@ from engine.definitions import (
     party,
 )
 from engine.policy import PolicyProfile, RuleSet, Setting, Stricter
-from engine.rules import elapsed, majority_vote
+from engine.calendar import add_months
+from engine.rules import RuleContext, elapsed, majority_vote
 
 NOTICE_DAYS = Span(DurationUnit.WORKING_DAYS, 5, "notice_period_working_days")
 
@@ -37,6 +39,16 @@ notice_period_over = elapsed(
     "公示期未满",
 )
 vote_passed = majority_vote("vote_passed", "党章 第七条", "表决未通过")
+
+
+def probation_period(ctx: RuleContext) -> dict[str, Any]:
+    """One year from the meeting day, ending the day before the anniversary."""
+    return {"probation_end": add_months(ctx.on, 12) - timedelta(days=1)}
+
+
+def admission_date(ctx: RuleContext) -> dict[str, Any]:
+    return {"admitted_on": ctx.on}
+
 
 EXAMPLE = Workflow(
     name="example",
@@ -154,6 +166,8 @@ EXAMPLE = Workflow(
             ),
             rules=(vote_passed,),
             subject_status="probationary_member",
+            sets_data=probation_period,
+            sets_subject=admission_date,
         ),
         Action(
             "reject",

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from engine.errors import ActionNotAvailable, Conflict, Forbidden, InvalidInput, NotFound, RuleRefusal
-from engine.models import Event, Person, Task
+from engine.models import Case, Event, Person, Task
 from tests.engine.conftest import World
 
 VOTE = {"voters_expected": 9, "voters_present": 7, "written_opinions": 1, "votes_for": 5}
@@ -84,8 +84,17 @@ def test_a_vote_counts_written_opinions_in_favour_but_not_for_the_quorum(world: 
     assert "未超过应到9人的半数" in refused.value.unmet[0].message
     passed = world.engine.fire(case_id, "hold_vote", world.secretary, VOTE, expected_version=5)
     assert passed.state == "APPROVED" and passed.closed
+
+
+def test_an_action_derives_case_data_and_the_persons_new_status_and_dates(world: World) -> None:
+    case_id = _to_meeting(world)
+    world.engine.fire(case_id, "hold_vote", world.secretary, VOTE, expected_version=5)
     with world.engine.sessions() as s:
-        assert s.get(Person, world.subject.id).status == "probationary_member"  # type: ignore[union-attr]
+        person = s.get(Person, world.subject.id)
+        case = s.get(Case, case_id)
+        assert person is not None and case is not None
+        assert (person.status, person.admitted_on) == ("probationary_member", date(2026, 3, 9))
+        assert case.data["probation_end"] == "2027-03-08"
 
 
 def test_the_one_who_submitted_cannot_approve(world: World) -> None:
