@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
+from engine.calendar import add_months
 from engine.definitions import (
     Action,
     At,
@@ -26,7 +27,6 @@ from engine.definitions import (
     party,
 )
 from engine.policy import PolicyProfile, RuleSet, Setting, Stricter
-from engine.calendar import add_months
 from engine.rules import RuleContext, elapsed, majority_vote
 
 NOTICE_DAYS = Span(DurationUnit.WORKING_DAYS, 5, "notice_period_working_days")
