@@ -52,7 +52,7 @@ def move_case(
             if spec is not None and spec.at in (At.OWNER, At.PARENT, At.APPROVING_COMMITTEE):
                 target = resolve_org(session, case, spec.at)
                 if target is not None:
-                    task.queue_org_id = target.id
+                    task.queue_org_id, task.queue_org_path = target.id, target.path
         event = audit.append(
             session, case, kind="move", action="move_case", actor_user_id=actor.user_id,
             at=engine.clock.now(), effective_date=day, from_state=case.state_detail,

@@ -12,7 +12,7 @@ from datetime import date, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from engine import audit
+from engine import audit, schedule
 from engine.authz import Actor, permitted
 from engine.errors import Conflict, Forbidden, InvalidInput, NotFound
 from engine.models import Case, Task, Timer
@@ -39,7 +39,7 @@ def resume(engine: Engine, case_id: int, actor: Actor, *, reason: str, expected_
             raise InvalidInput({"case": "案件期限未中止，无需恢复"})
         shift = timedelta(days=(day - case.deadlines_suspended_on).days)
         calendar = engine.calendars(session)
-        for task in _open_tasks(session, case):
+        for task in schedule.open_tasks(session, case.id):
             if task.due_date is not None:
                 task.due_date += shift
                 task.due_provisional = task.due_provisional or not calendar.is_confirmed(task.due_date.year)
@@ -112,10 +112,6 @@ def _record(
     )  # fmt: skip
     session.flush()
     return FireResult(case.id, case.version, case.state, case.state_detail, event.id, case.closed)
-
-
-def _open_tasks(session: Session, case: Case) -> list[Task]:
-    return list(session.scalars(select(Task).where(Task.case_id == case.id, Task.status == "open")))
 
 
 def _timers(session: Session, case: Case, status: str) -> list[Timer]:

@@ -174,11 +174,13 @@ class TimerSpec:
     name: str
     kind: TimerKind
     due: Due
+    label: str = ""  # what a notification says it is about, e.g. "入党申请谈话期限"
     action: str | None = None  # for AUTO_ACTION
     every: Span | None = None  # for RECURRING
     task: str | None = None  # for RECURRING: the task it opens again
     notify_role: str | None = None  # for REMINDER/ESCALATION
-    notify_at: str = At.OWNER
+    notify_at: str = At.OWNER  # ESCALATION notifies the organization above this one
+    before_days: int = 0  # REMINDER: fire this many days before the computed due date
 
 
 @dataclass(frozen=True)

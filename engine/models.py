@@ -106,6 +106,7 @@ class User(Base):
     username: Mapped[str] = mapped_column(String(80), unique=True)
     display_name: Mapped[str] = mapped_column(String(80))
     password_hash: Mapped[str] = mapped_column(String(200))
+    email: Mapped[str] = mapped_column(String(200), default="")
     person_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     failed_logins: Mapped[int] = mapped_column(Integer, default=0)
@@ -210,6 +211,14 @@ class Task(Base):
     __table_args__ = (
         Index("ix_tasks_queue", "status", "queue_org_id", "queue_role", "due_date"),
         Index("ix_tasks_assignee", "status", "assignee_id", "due_date"),
+        # Subtree queues: `queue_org_path LIKE '/1/4/%'` must use an index on PostgreSQL too.
+        Index(
+            "ix_tasks_subtree",
+            "status",
+            "queue_role",
+            "queue_org_path",
+            postgresql_ops={"queue_org_path": "varchar_pattern_ops"},
+        ),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
@@ -218,12 +227,14 @@ class Task(Base):
     state_path: Mapped[str] = mapped_column(String(200))
     queue_org_id: Mapped[int] = mapped_column(ForeignKey("orgs.id"))
     queue_role: Mapped[str] = mapped_column(String(40))
+    queue_org_path: Mapped[str] = mapped_column(String(400), default="")
     assignee_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     status: Mapped[str] = mapped_column(String(20), default="open")
     priority: Mapped[int] = mapped_column(Integer, default=0)
     due_date: Mapped[date | None] = mapped_column(Date)
     due_provisional: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    claimed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
@@ -241,6 +252,7 @@ class Timer(Base):
     status: Mapped[str] = mapped_column(String(20), default="pending")
     fired_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     attempts: Mapped[int] = mapped_column(Integer, default=0)
+    retry_after: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     last_error: Mapped[str] = mapped_column(Text, default="")
 
 
@@ -270,6 +282,7 @@ class Outbox(Base):
     payload: Mapped[dict[str, Any]] = mapped_column(default=dict)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    done_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     attempts: Mapped[int] = mapped_column(Integer, default=0)
 
 
@@ -281,3 +294,34 @@ class CalendarYear(Base):
     source: Mapped[str] = mapped_column(String(200))
     text: Mapped[str] = mapped_column(Text)
     loaded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_utc_now)
+
+
+class Notification(Base):
+    """One message in one user's inbox (or, with no user, the organization's for that role)."""
+
+    __tablename__ = "notifications"
+    __table_args__ = (Index("ix_notifications_inbox", "user_id", "read_at", "id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    org_id: Mapped[int | None] = mapped_column(ForeignKey("orgs.id"))
+    role: Mapped[str] = mapped_column(String(40), default="")
+    case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"), index=True)
+    timer_id: Mapped[int | None] = mapped_column(ForeignKey("timers.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(30))
+    title: Mapped[str] = mapped_column(String(200))
+    body: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    read_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    emailed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class Substitution(Base):
+    """A substitute (代理人) who works a user's queues for a period."""
+
+    __tablename__ = "substitutions"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    substitute_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    starts_on: Mapped[date] = mapped_column(Date)
+    ends_on: Mapped[date] = mapped_column(Date)
+    reason: Mapped[str] = mapped_column(Text, default="")

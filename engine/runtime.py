@@ -175,25 +175,28 @@ class Engine:
     ) -> FireResult:
         try:
             with self.sessions.begin() as session:
-                return self._fire(
+                return self.fire_in(
                     session, case_id, action_name, actor, inputs or {},
-                    expected_version, on, reason.strip(), set(waive),
+                    expected_version=expected_version, on=on, reason=reason, waive=waive,
                 )  # fmt: skip
         except (StaleDataError, IntegrityError) as exc:
             raise Conflict("案件已被他人更新，请刷新后重试") from exc
 
-    def _fire(
+    def fire_in(
         self,
         session: Session,
         case_id: int,
         action_name: str,
         actor: Actor,
         inputs: Mapping[str, Any],
+        *,
         expected_version: int,
-        on: date | None,
-        reason: str,
-        waive: set[str],
+        on: date | None = None,
+        reason: str = "",
+        waive: Sequence[str] = (),
     ) -> FireResult:
+        """Fire inside the caller's transaction (the timer sweep runs each timer in a savepoint)."""
+        reason = reason.strip()
         case = self.load_case(session, case_id, actor, lock=True)
         if case.version != expected_version:
             raise Conflict(f"案件已被他人更新（当前版本 {case.version}），请刷新后重试")
@@ -210,7 +213,7 @@ class Engine:
         unmet = self._unmet(session, case, action, actor, ctx)
         if waive and not reason:
             raise InvalidInput({"reason": REASON_REQUIRED})
-        blocking = [u for u in unmet if not (u.waivable and u.rule in waive)]
+        blocking = [u for u in unmet if not (u.waivable and u.rule in set(waive))]
         if blocking:
             raise RuleRefusal(blocking)
         if action.requires_reason and not reason:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
@@ -37,7 +37,7 @@ def enter(
     for path in sorted(paths, key=lambda p: p.count(SEPARATOR)):
         state = states[path]
         for spec in state.tasks:
-            session.add(_task(session, case, path, spec, ctx, now))
+            session.add(open_task(session, case, path, spec, ctx, now))
         for timer in state.timers:
             session.add(_timer(case, path, timer, ctx))
 
@@ -64,7 +64,9 @@ def open_tasks(session: Session, case_id: int) -> list[Task]:
     return list(session.scalars(query))
 
 
-def _task(session: Session, case: Case, path: str, spec: TaskSpec, ctx: RuleContext, now: datetime) -> Task:
+def open_task(
+    session: Session, case: Case, path: str, spec: TaskSpec, ctx: RuleContext, now: datetime
+) -> Task:
     org = resolve_org(session, case, spec.at)
     if org is None:
         raise DefinitionError(f"任务“{spec.label}”找不到应办理的组织（{spec.at}）")
@@ -75,6 +77,7 @@ def _task(session: Session, case: Case, path: str, spec: TaskSpec, ctx: RuleCont
         label=spec.label,
         state_path=path,
         queue_org_id=org.id,
+        queue_org_path=org.path,
         queue_role=spec.role,
         priority=spec.priority,
         due_date=due,
@@ -85,6 +88,8 @@ def _task(session: Session, case: Case, path: str, spec: TaskSpec, ctx: RuleCont
 
 def _timer(case: Case, path: str, spec: TimerSpec, ctx: RuleContext) -> Timer:
     due, provisional = due_date(ctx, spec.due)
+    if due is not None and spec.before_days:
+        due -= timedelta(days=spec.before_days)
     return Timer(
         case_id=case.id,
         name=spec.name,
