@@ -60,8 +60,23 @@ EXAMPLE = Workflow(
         State(
             "DRAFT",
             "起草",
-            tasks=(
-                TaskSpec("prepare", "准备材料", "caseworker", due=Due(Span(DurationUnit.CALENDAR_DAYS, 30))),
+            tasks=(TaskSpec("prepare", "准备材料", "caseworker", due=Due(Span(DurationUnit.CALENDAR_DAYS, 30))),),
+            timers=(
+                TimerSpec(
+                    "prepare_reminder",
+                    TimerKind.REMINDER,
+                    Due(Span(DurationUnit.CALENDAR_DAYS, 30)),
+                    label="准备材料期限",
+                    notify_role="caseworker",
+                    before_days=5,
+                ),
+                TimerSpec(
+                    "prepare_deadline",
+                    TimerKind.ESCALATION,
+                    Due(Span(DurationUnit.CALENDAR_DAYS, 30)),
+                    label="准备材料期限",
+                    notify_role="committee_approver",
+                ),
             ),
         ),
         State(
@@ -109,13 +124,39 @@ EXAMPLE = Workflow(
                     "工作地",
                     initial="OPEN",
                     children=(
-                        State("OPEN", "公示中"),
+                        State(
+                            "OPEN",
+                            "公示中",
+                            timers=(
+                                TimerSpec(
+                                    "work_notice_ends",
+                                    TimerKind.AUTO_ACTION,
+                                    Due(NOTICE_DAYS, "event.approve"),
+                                    label="工作地公示期满",
+                                    action="finish_work_notice",
+                                ),
+                            ),
+                        ),
                         State("DONE", "已完成", final=True),
                     ),
                 ),
             ),
         ),
-        State("MEETING", "支部大会"),
+        State(
+            "MEETING",
+            "支部大会",
+            tasks=(TaskSpec("quarterly_contact", "季度联系", "caseworker", due=Due(Span(DurationUnit.CALENDAR_DAYS, 10))),),
+            timers=(
+                TimerSpec(
+                    "quarterly_contact_due",
+                    TimerKind.RECURRING,
+                    Due(Span(DurationUnit.MONTHS, 3)),
+                    label="季度联系",
+                    every=Span(DurationUnit.MONTHS, 3),
+                    task="quarterly_contact",
+                ),
+            ),
+        ),
         State("APPROVED", "已通过", final=True),
         State("REJECTED", "未通过", final=True),
     ),
