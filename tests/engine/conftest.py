@@ -68,6 +68,11 @@ def _user(
 @pytest.fixture
 def world(db_engine: DbEngine) -> World:
     Base.metadata.create_all(db_engine)
+    return build_world(db_engine)
+
+
+def build_world(db_engine: DbEngine) -> World:
+    """The organizations, people, users and engine of the example workflow, on a created schema."""
     sessions = make_sessions(db_engine)
     with sessions.begin() as s:
         county = _org(s, "中共示例县委员会", "committee", None, approves=True)
