@@ -1,7 +1,9 @@
-"""Background jobs: the outbox relay and the dramatiq worker, embedded or against a real broker.
+"""Background jobs on dramatiq: the outbox relay, the timer sweep, and the job handlers.
 
-Handlers register per outbox topic. Actors stay thin: ids in, one engine call, safe to run twice.
-A row whose topic has no handler stays in the outbox (and is logged), never silently dropped.
+Actors are thin: an outbox id in, one handler call, the row marked done in the same transaction as
+the handler's database effect; a message delivered twice finds the row done and does nothing. The
+relay sends rows only after their transaction committed, and sends again any row that was sent but
+never finished (a worker or an in-memory broker that died with it), so nothing is lost.
 """
 
 from __future__ import annotations
@@ -10,18 +12,23 @@ import logging
 import threading
 import time
 from collections.abc import Callable
+from datetime import timedelta
 from typing import Any
 
 import dramatiq
 from dramatiq.brokers.stub import StubBroker
+from sqlalchemy.orm import Session
 
 from api.bootstrap import Services
+from api.email import send_email
 from engine import outbox
+from engine.models import Outbox
+from engine.timers import sweep
 
 log = logging.getLogger(__name__)
 QUEUE = "memberflow"
-Handler = Callable[[Services, dict[str, Any]], None]
-HANDLERS: dict[str, Handler] = {}
+Handler = Callable[[Services, Session, dict[str, Any]], None]
+HANDLERS: dict[str, Handler] = {"send_email": send_email}
 
 
 def make_broker(url: str) -> dramatiq.Broker:
@@ -34,73 +41,126 @@ def make_broker(url: str) -> dramatiq.Broker:
     if url.startswith("amqp://"):
         from dramatiq.brokers.rabbitmq import RabbitmqBroker
 
-        return RabbitmqBroker(url=url)
+        return RabbitmqBroker(url=url, confirm_delivery=True)
     raise ValueError(f"unsupported MEMBERFLOW_BROKER_URL: {url}")
 
 
+def run_outbox_job(services: Services, outbox_id: int) -> None:
+    """Do one outbox row's job unless it is already done; effect and 'done' commit together."""
+    with services.engine.sessions.begin() as session:
+        row = session.get(Outbox, outbox_id, with_for_update=True)
+        if row is None or row.done_at is not None:
+            return
+        function = HANDLERS.get(row.topic)
+        if function is None:
+            raise LookupError(f"no handler for outbox topic {row.topic!r}")
+        function(services, session, dict(row.payload))
+        row.done_at = services.engine.clock.now()
+
+
 def declare_actors(services: Services, broker: dramatiq.Broker) -> dict[str, dramatiq.Actor[..., None]]:
-    actors: dict[str, dramatiq.Actor[..., None]] = {}
-    for topic, handler in HANDLERS.items():
+    def run_job(outbox_id: int) -> None:
+        run_outbox_job(services, outbox_id)
 
-        def run(handler: Handler = handler, **payload: Any) -> None:
-            handler(services, payload)
+    def sweep_timers() -> None:
+        report = sweep(services.engine)
+        if report.fired or report.failed:
+            log.info("timer sweep: %d fired, %d failed", report.fired, len(report.failed))
 
-        actors[topic] = dramatiq.actor(run, actor_name=topic, queue_name=QUEUE, broker=broker)
-    return actors
+    def declare(fn: Callable[..., None], name: str, **options: Any) -> dramatiq.Actor[..., None]:
+        return dramatiq.actor(actor_name=name, queue_name=QUEUE, broker=broker, **options)(fn)
+
+    return {
+        "run_job": declare(run_job, "run_job", max_retries=20),
+        "sweep_timers": declare(sweep_timers, "sweep_timers"),
+    }
 
 
-def relay_once(services: Services, actors: dict[str, dramatiq.Actor[..., None]], limit: int = 100) -> int:
-    """Send committed outbox rows to the broker; returns how many were sent."""
+def relay_once(
+    services: Services,
+    actors: dict[str, dramatiq.Actor[..., None]],
+    redeliver_after: timedelta,
+    limit: int = 100,
+) -> int:
+    """Send new outbox rows, and rows sent long ago but never done; returns how many were sent."""
+    now = services.engine.clock.now()
     sent = 0
     with services.engine.sessions.begin() as session:
-        for row in outbox.claim(session, limit):
-            actor = actors.get(row.topic)
-            if actor is None:
-                log.error("outbox row %s has topic %r with no handler; left in the outbox", row.id, row.topic)
+        for row in outbox.claim(session, now - redeliver_after, limit):
+            if row.topic not in HANDLERS:
+                log.error("outbox row %s: no handler for topic %r; left in the outbox", row.id, row.topic)
                 continue
-            actor.send(**row.payload)
-            outbox.mark_sent(row, services.engine.clock.now())
+            actors["run_job"].send(outbox_id=row.id)
+            outbox.mark_sent(row, now)
             sent += 1
     return sent
 
 
-def _relay_forever(
-    services: Services, actors: dict[str, dramatiq.Actor[..., None]], stop: threading.Event
-) -> None:
-    while not stop.is_set():
-        try:
-            busy = relay_once(services, actors) > 0
-        except Exception:
-            log.exception("outbox relay failed; retrying")
-            busy = False
-        if not busy:
-            stop.wait(1.0)
+class Worker:
+    """A dramatiq worker plus the two loops every worker process runs: outbox relay and sweep ticks."""
+
+    def __init__(
+        self,
+        services: Services,
+        broker: dramatiq.Broker | None = None,
+        *,
+        sweep_every: float = 60.0,
+        redeliver_after: timedelta = timedelta(minutes=10),
+    ) -> None:
+        self.services = services
+        self.broker = broker or make_broker(services.settings.broker_url)
+        self.actors = declare_actors(services, self.broker)
+        self.sweep_every = sweep_every
+        self.redeliver_after = redeliver_after
+        self._stop = threading.Event()
+        self._threads: list[threading.Thread] = []
+        self._worker = dramatiq.Worker(self.broker, worker_threads=2)
+
+    def start(self, *, replay_unfinished: bool) -> None:
+        """Start; an embedded worker replays what its in-memory broker lost when the process died."""
+        self.broker.declare_queue(QUEUE)
+        self._worker.start()
+        if replay_unfinished:
+            relay_once(self.services, self.actors, timedelta(0), limit=10_000)
+        self._loop(self._relay_tick, 1.0)
+        self._loop(lambda: self.actors["sweep_timers"].send(), self.sweep_every)
+
+    def _relay_tick(self) -> None:
+        relay_once(self.services, self.actors, self.redeliver_after)
+
+    def _loop(self, tick: Callable[[], object], every: float) -> None:
+        def run() -> None:
+            while not self._stop.is_set():
+                try:
+                    tick()
+                except Exception:  # the broker or database is down: try again next tick
+                    log.exception("background loop failed; retrying")
+                self._stop.wait(every)
+
+        thread = threading.Thread(target=run, daemon=True)
+        thread.start()
+        self._threads.append(thread)
+
+    def stop(self) -> None:
+        self._stop.set()
+        for thread in self._threads:
+            thread.join(timeout=5)
+        self._worker.stop()
 
 
-def start_worker(services: Services, broker: dramatiq.Broker | None = None) -> Callable[[], None]:
-    """Start a dramatiq worker and the relay in this process; returns a function that stops both."""
-    broker = broker or make_broker(services.settings.broker_url)
-    actors = declare_actors(services, broker)
-    broker.declare_queue(QUEUE)
-    worker = dramatiq.Worker(broker, worker_threads=2)
-    worker.start()
-    stop = threading.Event()
-    relay = threading.Thread(target=_relay_forever, args=(services, actors, stop), daemon=True)
-    relay.start()
-
-    def shutdown() -> None:
-        stop.set()
-        relay.join(timeout=5)
-        worker.stop()
-
-    return shutdown
+def start_worker(services: Services) -> Callable[[], None]:
+    """The embedded worker of `serve --with-worker`; returns a function that stops it."""
+    worker = Worker(services)
+    worker.start(replay_unfinished=services.settings.broker_url == "stub")
+    return worker.stop
 
 
 def run_worker(services: Services) -> None:
-    shutdown = start_worker(services)
+    worker = Worker(services, sweep_every=services.settings.sweep_seconds)
+    worker.start(replay_unfinished=False)
     log.info("worker running on %s; Ctrl-C to stop", services.settings.broker_url)
     try:
         while True:
             time.sleep(3600)
     except KeyboardInterrupt:
-        shutdown()
+        worker.stop()

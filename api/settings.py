@@ -28,6 +28,10 @@ class Settings:
     )
     policy_profile: str = field(default_factory=lambda: _env("MEMBERFLOW_POLICY_PROFILE", "national"))
     log_level: str = field(default_factory=lambda: _env("MEMBERFLOW_LOG_LEVEL", "INFO"))
+    sweep_seconds: float = field(default_factory=lambda: float(_env("MEMBERFLOW_SWEEP_SECONDS", "60")))
+    # E-mail for notifications: smtp://host:port (empty = in-app inbox only); sender address.
+    smtp_url: str = field(default_factory=lambda: _env("MEMBERFLOW_SMTP_URL", ""))
+    smtp_from: str = field(default_factory=lambda: _env("MEMBERFLOW_SMTP_FROM", "memberflow@localhost"))
     # Freeze "today" (YYYY-MM-DD) for demonstrations and simulations; empty = the system clock.
     fixed_today: str = field(default_factory=lambda: _env("MEMBERFLOW_FIXED_TODAY", ""))
 

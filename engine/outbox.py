@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
 from engine.models import Outbox
@@ -21,9 +21,11 @@ def enqueue(session: Session, topic: str, payload: dict[str, Any], now: datetime
     return row
 
 
-def claim(session: Session, limit: int = 100) -> list[Outbox]:
-    """Unsent rows, locked so that several relays never send the same row at the same time."""
-    query = select(Outbox).where(Outbox.sent_at.is_(None)).order_by(Outbox.id).limit(limit)
+def claim(session: Session, redeliver_before: datetime, limit: int = 100) -> list[Outbox]:
+    """Rows never sent, and rows sent before `redeliver_before` but never done; locked so that
+    several relays never send the same row at the same time."""
+    pending = or_(Outbox.sent_at.is_(None), and_(Outbox.done_at.is_(None), Outbox.sent_at < redeliver_before))
+    query = select(Outbox).where(pending).order_by(Outbox.id).limit(limit)
     if session.get_bind().dialect.name == "postgresql":
         query = query.with_for_update(skip_locked=True)
     return list(session.scalars(query))

@@ -1,8 +1,9 @@
-"""The outbox relay: a committed job is delivered once, a rolled-back one never (SQLite and PostgreSQL)."""
+"""The outbox relay: committed jobs delivered, rolled-back ones never, lost ones replayed, none twice."""
 
 from __future__ import annotations
 
-from datetime import date
+from collections.abc import Iterator
+from datetime import date, timedelta
 from typing import Any
 
 import dramatiq
@@ -10,6 +11,7 @@ import pytest
 from dramatiq.brokers.stub import StubBroker
 from sqlalchemy import Engine as DbEngine
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from api import jobs
 from api.bootstrap import Services, load_registry
@@ -21,34 +23,80 @@ from engine.db import make_sessions
 from engine.models import Base, Outbox
 from engine.runtime import Engine
 
+NOW = timedelta(0)
+
+
+@pytest.fixture
+def services(db_engine: DbEngine) -> Services:
+    Base.metadata.create_all(db_engine)
+    engine = Engine(make_sessions(db_engine), load_registry(), FixedClock(date(2026, 6, 1)), CalendarStore())
+    return Services(Settings(), db_engine, engine, engine.registry)
+
+
+@pytest.fixture
+def seen(monkeypatch: pytest.MonkeyPatch) -> list[dict[str, Any]]:
+    effects: list[dict[str, Any]] = []
+
+    def record(_services: Services, _session: Session, payload: dict[str, Any]) -> None:
+        effects.append(payload)
+
+    monkeypatch.setitem(jobs.HANDLERS, "record", record)
+    return effects
+
+
+@pytest.fixture
+def broker(services: Services) -> Iterator[tuple[StubBroker, dict[str, dramatiq.Actor[..., None]]]]:
+    stub = StubBroker()
+    actors = jobs.declare_actors(services, stub)
+    stub.declare_queue(jobs.QUEUE)
+    yield stub, actors
+    stub.close()
+
+
+def _drain(stub: StubBroker) -> None:
+    worker = dramatiq.Worker(stub, worker_threads=1)
+    worker.start()
+    stub.join(jobs.QUEUE)
+    worker.stop()
+
+
+def _enqueue(services: Services, topic: str, payload: dict[str, Any]) -> None:
+    with services.engine.sessions.begin() as s:
+        outbox.enqueue(s, topic, payload, services.engine.clock.now())
+
 
 def test_only_committed_jobs_reach_the_worker_and_each_exactly_once(
-    db_engine: DbEngine, monkeypatch: pytest.MonkeyPatch
+    services: Services, seen: list[dict[str, Any]], broker: tuple[StubBroker, Any]
 ) -> None:
-    Base.metadata.create_all(db_engine)
-    clock = FixedClock(date(2026, 6, 1))
-    engine = Engine(make_sessions(db_engine), load_registry(), clock, CalendarStore())
-    services = Services(Settings(), db_engine, engine, engine.registry)
-    seen: list[dict[str, Any]] = []
-    monkeypatch.setitem(jobs.HANDLERS, "record", lambda _services, payload: seen.append(payload))
-
-    with engine.sessions.begin() as s:
-        outbox.enqueue(s, "record", {"n": 1}, clock.now())
-    with pytest.raises(RuntimeError), engine.sessions.begin() as s:
-        outbox.enqueue(s, "record", {"n": 2}, clock.now())
+    stub, actors = broker
+    _enqueue(services, "record", {"n": 1})
+    with pytest.raises(RuntimeError), services.engine.sessions.begin() as s:
+        outbox.enqueue(s, "record", {"n": 2}, services.engine.clock.now())
         raise RuntimeError("the transition failed after queueing its job")
-    with engine.sessions.begin() as s:
-        outbox.enqueue(s, "no_such_topic", {"n": 3}, clock.now())
-
-    broker = StubBroker()
-    actors = jobs.declare_actors(services, broker)
-    assert jobs.relay_once(services, actors) == 1
-    assert jobs.relay_once(services, actors) == 0  # already sent: nothing twice
-    worker = dramatiq.Worker(broker, worker_threads=1)
-    worker.start()
-    broker.join(jobs.QUEUE)
-    worker.stop()
+    _enqueue(services, "no_such_topic", {"n": 3})
+    assert jobs.relay_once(services, actors, timedelta(minutes=10)) == 1
+    assert jobs.relay_once(services, actors, timedelta(minutes=10)) == 0
+    _drain(stub)
     assert seen == [{"n": 1}]
-    with engine.sessions() as s:
-        unsent = list(s.scalars(select(Outbox.topic).where(Outbox.sent_at.is_(None))))
-    assert unsent == ["no_such_topic"]
+    with services.engine.sessions() as s:
+        rows = {r.topic: r for r in s.scalars(select(Outbox))}
+    assert rows["record"].done_at is not None
+    assert rows["no_such_topic"].sent_at is None  # kept, never dropped
+
+
+def test_a_job_sent_but_never_finished_is_replayed_and_a_duplicate_message_does_nothing(
+    services: Services, seen: list[dict[str, Any]], broker: tuple[StubBroker, Any]
+) -> None:
+    stub, actors = broker
+    _enqueue(services, "record", {"n": 1})
+    assert jobs.relay_once(services, actors, timedelta(minutes=10)) == 1
+    stub.flush_all()  # the in-memory broker died with its process: the message is gone
+    assert jobs.relay_once(services, actors, timedelta(minutes=10)) == 0  # not stale yet
+    services.engine.clock.advance(timedelta(minutes=11))  # type: ignore[attr-defined]
+    assert jobs.relay_once(services, actors, timedelta(minutes=10)) == 1
+    _drain(stub)
+    with services.engine.sessions() as s:
+        row_id = s.scalar(select(Outbox.id))
+    actors["run_job"].send(outbox_id=row_id)  # a redelivered duplicate
+    _drain(stub)
+    assert seen == [{"n": 1}]
