@@ -26,7 +26,6 @@ from engine.models import Outbox
 from engine.timers import sweep
 
 log = logging.getLogger(__name__)
-QUEUE = "memberflow"
 Handler = Callable[[Services, Session, dict[str, Any]], None]
 HANDLERS: dict[str, Handler] = {"send_email": send_email}
 
@@ -68,7 +67,8 @@ def declare_actors(services: Services, broker: dramatiq.Broker) -> dict[str, dra
             log.info("timer sweep: %d fired, %d failed", report.fired, len(report.failed))
 
     def declare(fn: Callable[..., None], name: str, **options: Any) -> dramatiq.Actor[..., None]:
-        return dramatiq.actor(actor_name=name, queue_name=QUEUE, broker=broker, **options)(fn)
+        queue = services.settings.queue_name
+        return dramatiq.actor(actor_name=name, queue_name=queue, broker=broker, **options)(fn)
 
     return {
         "run_job": declare(run_job, "run_job", max_retries=20),
@@ -118,7 +118,7 @@ class Worker:
 
     def start(self, *, replay_unfinished: bool) -> None:
         """Start; an embedded worker replays what its in-memory broker lost when the process died."""
-        self.broker.declare_queue(QUEUE)
+        self.broker.declare_queue(self.services.settings.queue_name)
         self._worker.start()
         if replay_unfinished:
             relay_once(self.services, self.actors, timedelta(0), limit=10_000)

@@ -20,6 +20,8 @@ class Settings:
     )
     # "stub" runs jobs in-process; or redis://127.0.0.1:6379/0, or amqp://guest:guest@127.0.0.1:5672/
     broker_url: str = field(default_factory=lambda: _env("MEMBERFLOW_BROKER_URL", "stub"))
+    # The dramatiq queue name: separate installations sharing one broker use different names.
+    queue_name: str = field(default_factory=lambda: _env("MEMBERFLOW_QUEUE", "memberflow"))
     host: str = field(default_factory=lambda: _env("MEMBERFLOW_HOST", "127.0.0.1"))
     port: int = field(default_factory=lambda: int(_env("MEMBERFLOW_PORT", "8000")))
     data_dir: Path = field(default_factory=lambda: Path(_env("MEMBERFLOW_DATA_DIR", "var")))

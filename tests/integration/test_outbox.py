@@ -48,7 +48,7 @@ def seen(monkeypatch: pytest.MonkeyPatch) -> list[dict[str, Any]]:
 def broker(services: Services) -> Iterator[tuple[StubBroker, dict[str, dramatiq.Actor[..., None]]]]:
     stub = StubBroker()
     actors = jobs.declare_actors(services, stub)
-    stub.declare_queue(jobs.QUEUE)
+    stub.declare_queue(services.settings.queue_name)
     yield stub, actors
     stub.close()
 
@@ -56,7 +56,7 @@ def broker(services: Services) -> Iterator[tuple[StubBroker, dict[str, dramatiq.
 def _drain(stub: StubBroker) -> None:
     worker = dramatiq.Worker(stub, worker_threads=1)
     worker.start()
-    stub.join(jobs.QUEUE)
+    stub.join(Settings().queue_name)
     worker.stop()
 
 
