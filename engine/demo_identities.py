@@ -23,8 +23,14 @@ SURNAME_TIERS = (
     (15, "薛闫段雷侯龙史陶黎贺顾毛郝龚邵"), (10, "万钱严覃武戴莫孔"),
 )  # fmt: skip
 COMPOUND_SURNAMES = (("欧阳", 3), ("司马", 1), ("上官", 1), ("诸葛", 1))
-MALE_CHARS = "伟强军磊洋勇杰涛明超刚平辉鹏飞鑫波斌宇浩凯健俊帆旭宁龙林建国志文海峰亮成东永福毅晨阳博睿泽振兴德江山春生忠义荣庆虎"
-FEMALE_CHARS = "芳娜敏静丽艳娟霞秀英慧巧美娅瑶玲婷雪琳晶颖倩琴云莉兰红梅燕萍洁璐欣怡佳蕾楠丹月凤桂玉珍娇媛蓉薇萱涵彤悦淑莹青妍"
+MALE_CHARS = (
+    "伟强军磊洋勇杰涛明超刚平辉鹏飞鑫波斌宇浩凯健俊帆旭宁龙林建国"
+    "志文海峰亮成东永福毅晨阳博睿泽振兴德江山春生忠义荣庆虎"
+)
+FEMALE_CHARS = (
+    "芳娜敏静丽艳娟霞秀英慧巧美娅瑶玲婷雪琳晶颖倩琴云莉兰红梅燕萍洁"
+    "璐欣怡佳蕾楠丹月凤桂玉珍娇媛蓉薇萱涵彤悦淑莹青妍"
+)
 ONE_CHARACTER_GIVEN_NAMES = 0.25
 ETHNICITIES = (("汉族", 88), ("回族", 5), ("藏族", 3), ("裕固族", 2), ("蒙古族", 2))
 EDUCATION_LEVELS = ("初中", "高中", "中专", "大专", "大学本科", "硕士研究生")
@@ -95,7 +101,7 @@ class IdentityFactory:
     ) -> FakeIdentity:
         """A person born between the two dates inclusive; raises ValueError once the range is full."""
         _check_arguments(birth_from, birth_to, sex, region_code)
-        chosen: Sex = sex if sex == "男" or sex == "女" else self._coin_sex()
+        chosen: Sex = "男" if sex == "男" else "女" if sex == "女" else self._coin_sex()
         born, code = self._allocate(birth_from, (birth_to - birth_from).days + 1, region_code, chosen)
         first17 = f"{region_code}{born.year:04d}{born.month:02d}{born.day:02d}{code:03d}"
         return FakeIdentity(
@@ -123,7 +129,8 @@ class IdentityFactory:
             code = self._next_code(region, born, sex)
             if code is not None:
                 return born, code
-        raise ValueError(f"every {sex} ID number in {region} for births {first} + {days} days is used")
+        last = first + timedelta(days=days - 1)
+        raise ValueError(f"all ID numbers for {sex}, region {region}, born {first} to {last} are used")
 
     def _next_code(self, region: str, born: date, sex: Sex) -> int | None:
         key = (region, born.toordinal(), sex == "男")

@@ -7,6 +7,7 @@ CI=true an unreachable PostgreSQL fails the run instead of skipping: CI must pro
 from __future__ import annotations
 
 import os
+import socket
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -19,6 +20,13 @@ from engine.db import make_engine
 POSTGRES_URL = os.environ.get(
     "MEMBERFLOW_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 )
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on right now."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
 
 
 def _postgres_available() -> bool:

@@ -60,7 +60,9 @@ EXAMPLE = Workflow(
         State(
             "DRAFT",
             "起草",
-            tasks=(TaskSpec("prepare", "准备材料", "caseworker", due=Due(Span(DurationUnit.CALENDAR_DAYS, 30))),),
+            tasks=(
+                TaskSpec("prepare", "准备材料", "caseworker", due=Due(Span(DurationUnit.CALENDAR_DAYS, 30))),
+            ),
             timers=(
                 TimerSpec(
                     "prepare_reminder",
@@ -145,7 +147,14 @@ EXAMPLE = Workflow(
         State(
             "MEETING",
             "支部大会",
-            tasks=(TaskSpec("quarterly_contact", "季度联系", "caseworker", due=Due(Span(DurationUnit.CALENDAR_DAYS, 10))),),
+            tasks=(
+                TaskSpec(
+                    "quarterly_contact",
+                    "季度联系",
+                    "caseworker",
+                    due=Due(Span(DurationUnit.CALENDAR_DAYS, 10)),
+                ),
+            ),
             timers=(
                 TimerSpec(
                     "quarterly_contact_due",

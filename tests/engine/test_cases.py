@@ -13,7 +13,14 @@ from tests.engine.conftest import World
 
 def test_a_moved_case_keeps_its_history_and_its_open_tasks_follow_to_the_new_queue(world: World) -> None:
     case_id = world.open()
-    moved = move_case(world.engine, case_id, world.other_branch.id, world.caseworker, reason="工作单位变动", expected_version=1)
+    moved = move_case(
+        world.engine,
+        case_id,
+        world.other_branch.id,
+        world.caseworker,
+        reason="工作单位变动",
+        expected_version=1,
+    )
     assert moved.version == 2
     with world.engine.sessions() as s:
         case = s.get(Case, case_id)
@@ -30,6 +37,10 @@ def test_a_moved_case_keeps_its_history_and_its_open_tasks_follow_to_the_new_que
 def test_moving_needs_a_reason_and_someone_who_can_see_the_case(world: World) -> None:
     case_id = world.open()
     with pytest.raises(InvalidInput):
-        move_case(world.engine, case_id, world.other_branch.id, world.caseworker, reason=" ", expected_version=1)
+        move_case(
+            world.engine, case_id, world.other_branch.id, world.caseworker, reason=" ", expected_version=1
+        )
     with pytest.raises(NotFound):
-        move_case(world.engine, case_id, world.other_branch.id, world.outsider, reason="调动", expected_version=1)
+        move_case(
+            world.engine, case_id, world.other_branch.id, world.outsider, reason="调动", expected_version=1
+        )

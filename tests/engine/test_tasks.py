@@ -86,21 +86,31 @@ def test_a_secretary_assigns_to_an_eligible_user_and_the_assignee_may_delegate(w
     world.open()
     [item] = _queue(world, "caseworker")
     with world.engine.sessions.begin() as s:
-        tasks.assign(s, world.secretary, item.task.id, world.caseworker.user_id or 0, world.clock.now(), TODAY)
+        tasks.assign(
+            s, world.secretary, item.task.id, world.caseworker.user_id or 0, world.clock.now(), TODAY
+        )
     with pytest.raises(InvalidInput) as refused, world.engine.sessions.begin() as s:
-        tasks.delegate(s, world.caseworker, item.task.id, world.outsider.user_id or 0, world.clock.now(), TODAY)
+        tasks.delegate(
+            s, world.caseworker, item.task.id, world.outsider.user_id or 0, world.clock.now(), TODAY
+        )
     assert refused.value.errors == {"user_id": "该用户不能办理此队列的任务"}
     with world.engine.sessions.begin() as s:
-        task = tasks.delegate(s, world.caseworker, item.task.id, world.member.user_id or 0, world.clock.now(), TODAY)
+        task = tasks.delegate(
+            s, world.caseworker, item.task.id, world.member.user_id or 0, world.clock.now(), TODAY
+        )
         assert task.assignee_id == world.member.user_id
     with pytest.raises(Forbidden), world.engine.sessions.begin() as s:
-        tasks.assign(s, world.caseworker, item.task.id, world.caseworker.user_id or 0, world.clock.now(), TODAY)
+        tasks.assign(
+            s, world.caseworker, item.task.id, world.caseworker.user_id or 0, world.clock.now(), TODAY
+        )
 
 
 def test_a_substitute_works_the_absent_users_queue_only_during_the_period(world: World) -> None:
     _submitted(world, 1)
     with world.engine.sessions.begin() as s:
-        tasks.name_substitute(s, world.approver, world.outsider.user_id or 0, date(2026, 3, 2), date(2026, 3, 10), "外出学习")
+        tasks.name_substitute(
+            s, world.approver, world.outsider.user_id or 0, date(2026, 3, 2), date(2026, 3, 10), "外出学习"
+        )
     assert [i.task.name for i in _queue(world, "outsider")] == ["approve"]
     world.clock.set(date(2026, 3, 11))
     assert _queue(world, "outsider") == []
@@ -129,9 +139,13 @@ def test_a_bulk_action_dry_run_lists_what_would_happen_and_changes_nothing(world
 def test_a_bulk_action_reports_each_refusal_with_its_rules(world: World) -> None:
     [case_id] = _submitted(world, 1)
     world.engine.fire(case_id, "approve", world.approver, expected_version=2)
-    [outcome] = bulk_fire(world.engine, [(case_id, 3)], "finish_home_notice", world.home_caseworker, {}, dry_run=True)
+    [outcome] = bulk_fire(
+        world.engine, [(case_id, 3)], "finish_home_notice", world.home_caseworker, {}, dry_run=True
+    )
     assert (outcome.ok, outcome.code, outcome.unmet[0].earliest) == (False, "rule_refused", date(2026, 3, 9))
-    [stale] = bulk_fire(world.engine, [(case_id, 2)], "finish_home_notice", world.home_caseworker, {}, dry_run=True)
+    [stale] = bulk_fire(
+        world.engine, [(case_id, 2)], "finish_home_notice", world.home_caseworker, {}, dry_run=True
+    )
     assert stale.code == "conflict"
 
 

@@ -64,11 +64,16 @@ def test_a_notice_period_ends_by_itself_after_five_working_days_across_a_holiday
     world.engine.fire(case_id, "approve", world.approver, expected_version=2)
     with world.engine.sessions() as s:
         timer = s.scalar(select(Timer).where(Timer.case_id == case_id, Timer.name == "work_notice_ends"))
-        assert timer is not None and timer.due_date == date(2026, 10, 12)  # 09-30, 10-08, 10-09, 10-10 (调休), 10-12
+        assert timer is not None and timer.due_date == date(
+            2026, 10, 12
+        )  # 09-30, 10-08, 10-09, 10-10 (调休), 10-12
     world.clock.set(date(2026, 10, 11))
     sweep(world.engine)
     with world.engine.sessions() as s:
-        assert s.scalar(select(Event.action).where(Event.case_id == case_id).order_by(Event.seq.desc())) == "approve"
+        assert (
+            s.scalar(select(Event.action).where(Event.case_id == case_id).order_by(Event.seq.desc()))
+            == "approve"
+        )
     world.clock.set(date(2026, 10, 12))
     sweep(world.engine)
     with world.engine.sessions() as s:
@@ -76,7 +81,9 @@ def test_a_notice_period_ends_by_itself_after_five_working_days_across_a_holiday
         assert last is not None and (last.action, last.actor_user_id) == ("finish_work_notice", None)
 
 
-def test_a_recurring_timer_reopens_its_task_each_period_and_stops_when_the_case_moves_on(world: World) -> None:
+def test_a_recurring_timer_reopens_its_task_each_period_and_stops_when_the_case_moves_on(
+    world: World,
+) -> None:
     case_id = _to_meeting(world)  # MEETING entered 2026-03-16
     assert len(_open_tasks(world, case_id, "quarterly_contact")) == 1
     world.clock.set(date(2026, 6, 16))
@@ -87,7 +94,9 @@ def test_a_recurring_timer_reopens_its_task_each_period_and_stops_when_the_case_
     world.clock.set(date(2026, 12, 16))
     assert sweep(world.engine).fired == 0
     with world.engine.sessions() as s:
-        statuses = set(s.scalars(select(Timer.status).where(Timer.case_id == case_id, Timer.kind == "recurring")))
+        statuses = set(
+            s.scalars(select(Timer.status).where(Timer.case_id == case_id, Timer.kind == "recurring"))
+        )
     assert statuses == {"cancelled"}
 
 

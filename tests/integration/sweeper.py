@@ -19,7 +19,9 @@ def main(url: str, schema: str, today: str) -> None:
     registry = Registry()
     registry.add(EXAMPLE)
     registry.add_profile(NATIONAL)
-    engine = Engine(make_sessions(db), registry, FixedClock(date.fromisoformat(today)), lambda _s: WorkingCalendar())
+    engine = Engine(
+        make_sessions(db), registry, FixedClock(date.fromisoformat(today)), lambda _s: WorkingCalendar()
+    )
     report = sweep(engine, batch=100)
     print(f"fired={report.fired} failed={len(report.failed)}")
 

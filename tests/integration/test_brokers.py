@@ -9,7 +9,7 @@ import subprocess
 import sys
 import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
 
@@ -23,15 +23,9 @@ from api.cli import migrate_database
 from api.settings import Settings
 from engine import outbox
 from engine.models import Notification, Outbox
-from tests.conftest import POSTGRES_URL, postgres_engine
+from tests.conftest import POSTGRES_URL, free_port, postgres_engine
 
 RABBITMQ_URL = os.environ.get("MEMBERFLOW_TEST_RABBITMQ_URL", "amqp://guest:guest@127.0.0.1:5672/")
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def _wait_until(check: Callable[[], bool], seconds: float, what: str) -> None:
@@ -47,12 +41,22 @@ class RedisServer:
     """A redis-server of the test's own, so stopping it disturbs nobody else."""
 
     def __init__(self, directory: Path) -> None:
-        self.port = _free_port()
+        self.port = free_port()
         self.directory = directory
         self.process: subprocess.Popen[bytes] | None = None
 
     def start(self) -> None:
-        args = ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"]
+        args = [
+            "redis-server",
+            "--port",
+            str(self.port),
+            "--bind",
+            "127.0.0.1",
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+        ]
         self.process = subprocess.Popen(args, cwd=self.directory, stdout=subprocess.DEVNULL)
         _wait_until(self._answers, 10, "redis to start")
 
@@ -123,16 +127,22 @@ def test_a_worker_killed_mid_job_on_rabbitmq_reruns_it_and_its_effect_happens_on
         services = bootstrap(Settings(database_url=env["MEMBERFLOW_DATABASE_URL"]))
         migrate_database(services)
         with services.engine.sessions.begin() as s:
-            outbox.enqueue(s, "slow_record", {"title": "只应出现一次", "seconds": 4}, services.engine.clock.now())
+            outbox.enqueue(
+                s, "slow_record", {"title": "只应出现一次", "seconds": 4}, services.engine.clock.now()
+            )
         command = [sys.executable, "-m", "tests.integration.worker_process"]
-        first = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        first = subprocess.Popen(
+            command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+        )
         try:
             _wait_until(lambda: _sent(services), 30, "the relay to send the job")
             time.sleep(1.5)  # the job is now sleeping inside its handler
             first.send_signal(signal.SIGKILL)
             first.wait()
             assert _effects(services) == 0
-            second = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+            second = subprocess.Popen(
+                command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+            )
             try:
                 _wait_until(lambda: _effects(services) == 1, 60, "the redelivered job to finish")
                 time.sleep(2)
@@ -154,4 +164,6 @@ def _sent(services: Services) -> bool:
 
 def _effects(services: Services) -> int:
     with services.engine.sessions() as s:
-        return int(s.scalar(select(func.count()).select_from(Notification).where(Notification.kind == "test")) or 0)
+        return int(
+            s.scalar(select(func.count()).select_from(Notification).where(Notification.kind == "test")) or 0
+        )

@@ -59,4 +59,6 @@ def test_two_sweeping_processes_fire_each_of_ten_thousand_timers_exactly_once(pg
     assert all(fired > 0 for fired in fired_by), f"one process did all the work: {fired_by}"
     assert len(per_timer) == CASES * TIMERS_PER_CASE and {n for _, n in per_timer} == {1}
     assert statuses == {"fired": CASES * TIMERS_PER_CASE}
-    print(f"swept {CASES * TIMERS_PER_CASE} timers with 2 processes in {datetime.now(UTC) - started}: {fired_by}")
+    print(
+        f"swept {CASES * TIMERS_PER_CASE} timers with 2 processes in {datetime.now(UTC) - started}: {fired_by}"
+    )
