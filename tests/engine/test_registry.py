@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from engine.definitions import Due, DocumentSpec, DurationUnit, Span, State, TimerKind, TimerSpec, Workflow
+from engine.definitions import DocumentSpec, Due, DurationUnit, Span, State, TimerKind, TimerSpec, Workflow
 from engine.errors import DefinitionError, NotFound
 from engine.machine import SEPARATOR
 from engine.registry import Registry, fingerprint, to_json, to_mermaid, validate
@@ -286,7 +286,9 @@ def test_the_fingerprint_is_stable_and_changes_when_a_rule_message_changes() -> 
     [notice] = EXAMPLE.action("finish_home_notice").rules
     reworded = replace(notice, message="公示期尚未届满")
     changed = _with_action(
-        _with_action(EXAMPLE, "finish_home_notice", rules=(reworded,)), "finish_work_notice", rules=(reworded,)
+        _with_action(EXAMPLE, "finish_home_notice", rules=(reworded,)),
+        "finish_work_notice",
+        rules=(reworded,),
     )
     assert fingerprint(EXAMPLE) == fingerprint(replace(EXAMPLE))
     assert len(fingerprint(EXAMPLE)) == 64
