@@ -43,7 +43,7 @@ def enter(
 
 
 def leave(session: Session, case: Case, paths: Iterable[str], now: datetime) -> None:
-    """Close the open tasks and cancel the pending timers of the states the case left."""
+    """Close the open tasks and cancel the pending (or suspended) timers of the states the case left."""
     left = list(paths)
     if not left:
         return
@@ -52,9 +52,13 @@ def leave(session: Session, case: Case, paths: Iterable[str], now: datetime) -> 
         .where(Task.case_id == case.id, Task.status == "open", Task.state_path.in_(left))
         .values(status="closed", closed_at=now)
     )
-    session.execute(
+    session.execute(  # a suspended timer too: resuming must not revive the clock of a state left
         update(Timer)
-        .where(Timer.case_id == case.id, Timer.status == "pending", Timer.state_path.in_(left))
+        .where(
+            Timer.case_id == case.id,
+            Timer.status.in_(("pending", "suspended")),
+            Timer.state_path.in_(left),
+        )
         .values(status="cancelled")
     )
 

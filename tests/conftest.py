@@ -71,3 +71,9 @@ def db_engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine
     """An empty database of each kind; tests using it run once per database."""
     factory = postgres_engine() if request.param == "postgres" else sqlite_engine(tmp_path)
     yield from factory
+
+
+@pytest.fixture
+def pg() -> Iterator[Engine]:
+    """An empty PostgreSQL schema only (for tests that are about PostgreSQL itself)."""
+    yield from postgres_engine()

@@ -123,7 +123,9 @@ def test_an_equal_value_is_as_strict_as_the_national_one() -> None:
 
 def test_an_unknown_setting_key_is_reported_in_additions_and_in_rule_sets() -> None:
     assert _regional(notice_period_days=7).problems() == ["gansu: unknown setting 'notice_period_days'"]
-    typo = PolicyProfile("national", "2", "全国统一规定", SETTINGS, (replace(NEW, values={"notice_days": 5}),))
+    typo = PolicyProfile(
+        "national", "2", "全国统一规定", SETTINGS, (replace(NEW, values={"notice_days": 5}),)
+    )
     assert typo.problems() == ["细则(2026): unknown setting 'notice_days'"]
     with pytest.raises(DefinitionError) as refused:
         Registry().add_profile(typo)

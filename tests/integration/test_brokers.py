@@ -9,7 +9,7 @@ import subprocess
 import sys
 import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
 
@@ -25,7 +25,7 @@ from api.cli import migrate_database
 from api.settings import Settings
 from engine import outbox
 from engine.models import Notification, Outbox
-from tests.conftest import POSTGRES_URL, free_port, postgres_engine
+from tests.conftest import POSTGRES_URL, free_port
 
 RABBITMQ_URL = os.environ.get("MEMBERFLOW_TEST_RABBITMQ_URL", "amqp://guest:guest@127.0.0.1:5672/")
 
@@ -113,11 +113,6 @@ def test_a_broker_down_during_a_transition_loses_nothing_and_delivers_when_back(
         redis.stop()
     with services.engine.sessions() as s:
         assert s.scalar(select(Outbox.done_at)) is not None
-
-
-@pytest.fixture
-def pg() -> Iterator[DbEngine]:
-    yield from postgres_engine()
 
 
 @pytest.mark.postgres

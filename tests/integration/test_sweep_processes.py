@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import subprocess
 import sys
-from collections.abc import Iterator
 from datetime import UTC, date, datetime
 
 import pytest
@@ -12,15 +11,10 @@ from sqlalchemy import Engine as DbEngine
 from sqlalchemy import func, insert, select, text
 
 from engine.models import Base, Case, Notification, Timer
-from tests.conftest import POSTGRES_URL, postgres_engine
+from tests.conftest import POSTGRES_URL
 from tests.engine.conftest import World, build_world
 
 CASES, TIMERS_PER_CASE = 1000, 10
-
-
-@pytest.fixture
-def pg() -> Iterator[DbEngine]:
-    yield from postgres_engine()
 
 
 @pytest.mark.postgres
