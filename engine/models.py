@@ -211,6 +211,8 @@ class Task(Base):
     __table_args__ = (
         Index("ix_tasks_queue", "status", "queue_org_id", "queue_role", "due_date"),
         Index("ix_tasks_assignee", "status", "assignee_id", "due_date"),
+        # Large subtrees: walk open tasks in due order and stop at the page size.
+        Index("ix_tasks_due_order", "status", "queue_role", "due_date", "priority", "id"),
         # Subtree queues: `queue_org_path LIKE '/1/4/%'` must use an index on PostgreSQL too.
         Index(
             "ix_tasks_subtree",
@@ -222,6 +224,7 @@ class Task(Base):
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    workflow: Mapped[str] = mapped_column(String(60), default="")  # copied from the case: queues filter on it
     name: Mapped[str] = mapped_column(String(80))
     label: Mapped[str] = mapped_column(String(200))
     state_path: Mapped[str] = mapped_column(String(200))

@@ -77,6 +77,7 @@ def open_task(
     due, provisional = due_date(ctx, spec.due) if spec.due else (None, False)
     return Task(
         case_id=case.id,
+        workflow=case.workflow,
         name=spec.name,
         label=spec.label,
         state_path=path,

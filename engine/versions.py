@@ -90,9 +90,8 @@ def _migrate_one(
     case.definition_version = to_version
     workflow, policy = engine.definitions_of(case)
     case.state, case.state_detail = top_state(after), after
-    case.entered = {
-        mapping.get(path, path): since for path, since in case.entered.items() if path in old_paths
-    } | {p: day.isoformat() for p in active_paths(after) if p not in case.entered}
+    kept = {mapping.get(path, path): since for path, since in case.entered.items() if path in old_paths}
+    case.entered = kept | {p: day.isoformat() for p in active_paths(after) if p not in kept}
     audit.append(
         session, case, kind="migration", action="migrate_case", actor_user_id=actor.user_id,
         at=now, effective_date=day, from_state=before, to_state=after,

@@ -31,9 +31,13 @@ def _open_task(world: World, case_id: int) -> Task:
         return task
 
 
-def test_resuming_after_ten_days_moves_open_task_due_dates_and_pending_timers_by_ten_days(world: World) -> None:
+def test_resuming_after_ten_days_moves_open_task_due_dates_and_pending_timers_by_ten_days(
+    world: World,
+) -> None:
     case_id = world.open()  # 2026-03-02: prepare due 04-01, reminder 03-27, escalation 04-01
-    suspended = deadlines.suspend(world.engine, case_id, world.approver, reason="申诉审理中", expected_version=1)
+    suspended = deadlines.suspend(
+        world.engine, case_id, world.approver, reason="申诉审理中", expected_version=1
+    )
     assert suspended.version == 2
     assert {status for _, status in _timers(world, case_id).values()} == {"suspended"}
     world.clock.set(date(2026, 3, 12))
@@ -107,14 +111,22 @@ def test_suspending_without_a_reason_is_refused_and_writes_nothing(world: World)
     assert {status for _, status in _timers(world, case_id).values()} == {"pending"}
 
 
-def test_someone_who_sees_the_case_but_does_not_supervise_it_may_not_touch_its_deadlines(world: World) -> None:
+def test_someone_who_sees_the_case_but_does_not_supervise_it_may_not_touch_its_deadlines(
+    world: World,
+) -> None:
     case_id = world.open()
     task_id = _open_task(world, case_id).id
     with pytest.raises(Forbidden):
         deadlines.suspend(world.engine, case_id, world.caseworker, reason="申诉审理中", expected_version=1)
     with pytest.raises(Forbidden):
         deadlines.extend(
-            world.engine, case_id, task_id, date(2026, 5, 1), world.secretary, reason="材料补正", expected_version=1
+            world.engine,
+            case_id,
+            task_id,
+            date(2026, 5, 1),
+            world.secretary,
+            reason="材料补正",
+            expected_version=1,
         )
     with pytest.raises(NotFound):
         deadlines.suspend(world.engine, case_id, world.outsider, reason="申诉审理中", expected_version=1)
@@ -125,7 +137,13 @@ def test_extending_a_task_records_the_old_and_new_due_date_and_the_reason(world:
     case_id = world.open()
     task_id = _open_task(world, case_id).id
     result = deadlines.extend(
-        world.engine, case_id, task_id, date(2026, 4, 15), world.approver, reason="材料需公证", expected_version=1
+        world.engine,
+        case_id,
+        task_id,
+        date(2026, 4, 15),
+        world.approver,
+        reason="材料需公证",
+        expected_version=1,
     )
     assert result.version == 2
     assert _open_task(world, case_id).due_date == date(2026, 4, 15)
@@ -151,11 +169,15 @@ def test_extending_a_task_of_another_case_or_a_closed_task_is_not_found(world: W
     first, second = world.open(), world.open()
     foreign = _open_task(world, second).id
     with pytest.raises(NotFound):
-        deadlines.extend(world.engine, first, foreign, date(2026, 5, 1), world.approver, reason="延期", expected_version=1)
+        deadlines.extend(
+            world.engine, first, foreign, date(2026, 5, 1), world.approver, reason="延期", expected_version=1
+        )
     own = _open_task(world, first).id
     world.engine.fire(first, "submit", world.caseworker, {"summary": "x"}, expected_version=1)
     with pytest.raises(NotFound):
-        deadlines.extend(world.engine, first, own, date(2026, 5, 1), world.approver, reason="延期", expected_version=2)
+        deadlines.extend(
+            world.engine, first, own, date(2026, 5, 1), world.approver, reason="延期", expected_version=2
+        )
 
 
 def test_a_stale_expected_version_is_a_conflict(world: World) -> None:
@@ -168,6 +190,12 @@ def test_a_stale_expected_version_is_a_conflict(world: World) -> None:
         deadlines.resume(world.engine, case_id, world.approver, reason="申诉已办结", expected_version=1)
     with pytest.raises(Conflict):
         deadlines.extend(
-            world.engine, case_id, task_id, date(2026, 5, 1), world.approver, reason="延期", expected_version=1
+            world.engine,
+            case_id,
+            task_id,
+            date(2026, 5, 1),
+            world.approver,
+            reason="延期",
+            expected_version=1,
         )
     assert len(_events(world, case_id)) == 2

@@ -76,10 +76,8 @@ def test_a_definition_changed_under_the_same_version_is_refused_by_name(world: W
     with world.engine.sessions.begin() as s:
         record_definitions(s, world.engine.registry)
     [rule] = EXAMPLE.action("hold_vote").rules
-    reworded = replace(EXAMPLE, actions=tuple(
-        replace(a, rules=(replace(rule, message="表决未获通过"),)) if a.name == "hold_vote" else a
-        for a in EXAMPLE.actions
-    ))  # fmt: skip
+    vote = replace(EXAMPLE.action("hold_vote"), rules=(replace(rule, message="表决未获通过"),))
+    reworded = replace(EXAMPLE, actions=tuple(vote if a.name == "hold_vote" else a for a in EXAMPLE.actions))
     changed = Registry()
     changed.add(reworded)
     changed.add(V2, current=False)
@@ -121,7 +119,12 @@ def test_migrating_moves_open_cases_by_the_mapping_and_records_it_in_the_audit_c
     assert sorted(moved) == sorted([submitted, draft])
 
     case = _case(world, submitted)
-    assert (case.definition_version, case.state, case.state_detail, case.version) == ("2", "REVIEW", "REVIEW", 3)
+    assert (case.definition_version, case.state, case.state_detail, case.version) == (
+        "2",
+        "REVIEW",
+        "REVIEW",
+        3,
+    )
     assert case.entered == {"REVIEW": "2026-03-02"}  # the clock of the renamed state keeps running
     event = _last_event(world, submitted)
     assert (event.kind, event.action, event.reason, event.actor_user_id) == (
