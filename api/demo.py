@@ -150,7 +150,7 @@ def _person(
     born_from, born_to = (
         (date(1990, 1, 1), date(2006, 6, 1)) if young else (date(1955, 1, 1), date(1998, 1, 1))
     )
-    who = identities.person(born_from, born_to)
+    who = identities.person(born_from, born_to, region_code=REGION)
     admitted = _admission_date(rng, who.birth_date, status)
     person = Person(
         name=who.name, sex=who.sex, ethnicity=who.ethnicity, birth_date=who.birth_date,

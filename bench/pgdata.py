@@ -71,7 +71,7 @@ def org_tree(engine: Engine, townships: int, branches_per_township: int) -> dict
         engine, "orgs",
         ["id", "name", "kind", "parent_id", "path", "can_approve_admission", "short_name", "region_code",
          "address", "phone", "postcode", "on_platform"],
-        iter(r + ("", "620725", "", "", "", True) for r in rows),
+        iter((*r, "", "620725", "", "", "", True) for r in rows),
     )  # fmt: skip
     return ids
 

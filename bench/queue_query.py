@@ -15,7 +15,7 @@ from collections.abc import Callable
 
 from sqlalchemy import select
 
-from bench.pgdata import NOW, org_tree, open_tasks, people_and_cases, schema
+from bench.pgdata import NOW, open_tasks, org_tree, people_and_cases, schema
 from engine.authz import Actor, Grant
 from engine.db import make_sessions
 from engine.models import Org

@@ -138,9 +138,9 @@ def parse_schedule(text: str) -> YearSchedule:
         else:
             for day in _days(value, number, year):
                 other = "workday" if key == "holiday" else "holiday"
-                if day in seen[other]:
+                if (earlier := seen[other].get(day)) is not None:
                     raise ValueError(
-                        f"第{number}行：{day.isoformat()} 既是假日又是调休上班日（另见第{seen[other][day]}行）"
+                        f"第{number}行：{day.isoformat()} 既是假日又是调休上班日（另见第{earlier}行）"
                     )
                 if key == "workday" and day.weekday() < 5:
                     raise ValueError(f"第{number}行：调休上班日 {day.isoformat()} 不是周六或周日")
