@@ -38,9 +38,13 @@ def notify(
     now: datetime,
     case_id: int | None = None,
     timer_id: int | None = None,
+    known_recipients: list[User] | None = None,
 ) -> list[Notification]:
-    """Notify every holder of the role; with none, leave it in the organization's inbox for that role."""
-    users: list[User | None] = [*recipients(session, org, role)] or [None]
+    """Notify every holder of the role; with none, leave it in the organization's inbox for that role.
+
+    `known_recipients` lets a caller that notifies one queue many times look its holders up once."""
+    found = recipients(session, org, role) if known_recipients is None else known_recipients
+    users: list[User | None] = [*found] or [None]
     rows = [
         Notification(
             user_id=user.id if user else None,

@@ -15,14 +15,14 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from engine import notifications, schedule
 from engine.authz import SYSTEM, resolve_org
 from engine.definitions import TimerKind, TimerSpec, Workflow
 from engine.errors import ActionNotAvailable, RuleRefusal
 from engine.machine import state_paths
-from engine.models import Case, Timer
+from engine.models import Case, Org, Timer, User
 from engine.rules import RuleContext
 from engine.runtime import Engine
 
@@ -36,19 +36,29 @@ class SweepReport:
     failed: list[tuple[int, str]] = field(default_factory=list)
 
 
-def sweep(engine: Engine, batch: int = 200) -> SweepReport:
+@dataclass
+class _Batch:
+    """What one sweep transaction looks up once: holders of each notified queue."""
+
+    recipients: dict[tuple[int, str], list[User]] = field(default_factory=dict)
+
+
+def sweep(engine: Engine, batch: int = 50) -> SweepReport:
     """Fire every timer due today or earlier; returns what happened."""
     report = SweepReport()
     while True:
         with engine.sessions.begin() as session:
-            claimed = _claim(session, engine.clock.today(), engine.clock.now(), batch)
+            claimed, _cases = _claim(session, engine.clock.today(), engine.clock.now(), batch)
+            lookups = _Batch()
             for timer in claimed:
-                _fire_one(engine, session, timer, report)
+                _fire_one(engine, session, timer, report, lookups)
         if len(claimed) < batch:
             return report
 
 
-def _claim(session: Session, today: date, now: datetime, batch: int) -> list[Timer]:
+def _claim(session: Session, today: date, now: datetime, batch: int) -> tuple[list[Timer], list[Case]]:
+    """Due timers and their cases; the caller holds the cases so the session's weak identity map keeps
+    them (and their organizations) loaded for the whole batch."""
     query = (
         select(Timer)
         .where(
@@ -62,17 +72,23 @@ def _claim(session: Session, today: date, now: datetime, batch: int) -> list[Tim
     if session.get_bind().dialect.name == "postgresql":
         query = query.with_for_update(skip_locked=True)
     timers = list(session.scalars(query))
-    case_ids = sorted({t.case_id for t in timers})
-    if case_ids and session.get_bind().dialect.name == "postgresql":
-        session.execute(select(Case.id).where(Case.id.in_(case_ids)).order_by(Case.id).with_for_update())
-    return timers
+    # Lock the cases in id order (no deadlock between sweepers) and load what firing reads.
+    cases = (
+        select(Case)
+        .where(Case.id.in_(sorted({t.case_id for t in timers})))
+        .order_by(Case.id)
+        .options(joinedload(Case.org).joinedload(Org.parent), joinedload(Case.subject))
+    )
+    if session.get_bind().dialect.name == "postgresql":
+        cases = cases.with_for_update(of=Case)
+    return timers, list(session.scalars(cases).unique())
 
 
-def _fire_one(engine: Engine, session: Session, timer: Timer, report: SweepReport) -> None:
+def _fire_one(engine: Engine, session: Session, timer: Timer, report: SweepReport, lookups: _Batch) -> None:
     timer_id = timer.id
     try:
         with session.begin_nested():
-            _fire(engine, session, timer)
+            _fire(engine, session, timer, lookups)
         report.fired += 1
     except Exception as exc:  # one broken case must not stop the sweep
         log.exception("timer %s failed", timer_id)
@@ -84,7 +100,7 @@ def _fire_one(engine: Engine, session: Session, timer: Timer, report: SweepRepor
         report.failed.append((timer_id, timer.last_error))
 
 
-def _fire(engine: Engine, session: Session, timer: Timer) -> None:
+def _fire(engine: Engine, session: Session, timer: Timer, lookups: _Batch) -> None:
     case = session.get(Case, timer.case_id)
     if case is None:
         raise LookupError(f"timer {timer.id} has no case")
@@ -98,7 +114,7 @@ def _fire(engine: Engine, session: Session, timer: Timer) -> None:
         _recur(engine, session, case, timer, workflow, spec)
         return  # stays pending, due again next period
     else:
-        _notify(engine, session, case, timer, spec, kind)
+        _notify(engine, session, case, timer, spec, kind, lookups)
     timer.status = "fired"
     timer.fired_at = engine.clock.now()
 
@@ -139,7 +155,13 @@ def _recur(
 
 
 def _notify(
-    engine: Engine, session: Session, case: Case, timer: Timer, spec: TimerSpec, kind: TimerKind
+    engine: Engine,
+    session: Session,
+    case: Case,
+    timer: Timer,
+    spec: TimerSpec,
+    kind: TimerKind,
+    lookups: _Batch,
 ) -> None:
     org = resolve_org(session, case, spec.notify_at)
     if org is None:
@@ -152,7 +174,11 @@ def _notify(
     body = (
         f"{workflow.title}（案件 {case.id}，{case.subject.name}）：{what}，期限 {timer.due_date.isoformat()}"
     )
+    role = spec.notify_role or ""
+    key = (org.id, role)
+    if key not in lookups.recipients:
+        lookups.recipients[key] = notifications.recipients(session, org, role)
     notifications.notify(
-        session, org=org, role=spec.notify_role or "", kind=str(kind), title=title, body=body,
-        now=engine.clock.now(), case_id=case.id, timer_id=timer.id,
+        session, org=org, role=role, kind=str(kind), title=title, body=body, now=engine.clock.now(),
+        case_id=case.id, timer_id=timer.id, known_recipients=lookups.recipients[key],
     )  # fmt: skip
