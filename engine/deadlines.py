@@ -1,7 +1,8 @@
 """Suspending, resuming and extending a case's deadlines: always with a reason, always on record.
 
 A suspension (e.g. while an appeal is heard) stops every clock of the case; resuming moves each
-open task's due date and each pending timer by the days the case was suspended.
+open task's due date and each suspended timer by the days the case was suspended. Extending a task's
+deadline moves the reminders and escalations of the same state with it.
 """
 
 from __future__ import annotations
@@ -72,6 +73,11 @@ def extend(
             "old_due": task.due_date.isoformat() if task.due_date else None,
             "new_due": new_due.isoformat(),
         }
+        if task.due_date is not None:  # the state's reminders and escalations move with its deadline
+            shift = new_due - task.due_date
+            for timer in _timers(session, case, "pending"):
+                if timer.state_path == task.state_path and timer.kind in ("reminder", "escalation"):
+                    timer.due_date += shift
         task.due_date = new_due
         task.due_provisional = not engine.calendars(session).is_confirmed(new_due.year)
         return _record(engine, session, case, actor, EXTEND, day, inputs, reason)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import replace
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import select, update
@@ -33,13 +34,18 @@ def enter(
     ctx: RuleContext,
     now: datetime,
 ) -> None:
-    """Open every task and set every timer of the entered states, outermost first."""
+    """Open every task and set every timer of the entered states, outermost first.
+
+    'entered' anchors count from the day the case entered each state (`case.entered`), so a case
+    migrated to a new definition version keeps its clocks."""
     for path in sorted(paths, key=lambda p: p.count(SEPARATOR)):
         state = states[path]
+        since = case.entered.get(path)
+        state_ctx = replace(ctx, entered_on=date.fromisoformat(since)) if since else ctx
         for spec in state.tasks:
-            session.add(open_task(session, case, path, spec, ctx, now))
+            session.add(open_task(session, case, path, spec, state_ctx, now))
         for timer in state.timers:
-            session.add(_timer(case, path, timer, ctx))
+            session.add(_timer(case, path, timer, state_ctx))
 
 
 def leave(session: Session, case: Case, paths: Iterable[str], now: datetime) -> None:
@@ -96,6 +102,7 @@ def _timer(case: Case, path: str, spec: TimerSpec, ctx: RuleContext) -> Timer:
     if due is not None and spec.before_days:
         due -= timedelta(days=spec.before_days)
     return Timer(
+        status="suspended" if case.deadlines_suspended_on else "pending",  # no clock runs while suspended
         case_id=case.id,
         name=spec.name,
         kind=str(spec.kind),

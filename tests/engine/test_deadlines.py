@@ -199,3 +199,32 @@ def test_a_stale_expected_version_is_a_conflict(world: World) -> None:
             expected_version=1,
         )
     assert len(_events(world, case_id)) == 2
+
+
+def test_extending_a_deadline_moves_the_states_reminder_and_escalation_with_it(world: World) -> None:
+    case_id = world.open()  # prepare due 04-01, reminder 03-27, escalation 04-01
+    task = _open_task(world, case_id)
+    deadlines.extend(
+        world.engine,
+        case_id,
+        task.id,
+        date(2026, 4, 15),
+        world.approver,
+        reason="材料补正",
+        expected_version=1,
+    )
+    assert _timers(world, case_id) == {
+        "prepare_reminder": (date(2026, 4, 10), "pending"),
+        "prepare_deadline": (date(2026, 4, 15), "pending"),
+    }
+    world.clock.set(date(2026, 4, 1))
+    assert sweep(world.engine).fired == 0  # the old escalation day passes quietly
+
+
+def test_a_state_entered_while_deadlines_are_suspended_sets_its_timers_suspended_too(world: World) -> None:
+    case_id = world.open()
+    deadlines.suspend(world.engine, case_id, world.approver, reason="申诉审理中", expected_version=1)
+    world.engine.fire(case_id, "submit", world.caseworker, {"summary": "x"}, expected_version=2)
+    assert _timers(world, case_id)["approval_deadline"][1] == "suspended"
+    world.clock.set(date(2026, 7, 1))
+    assert sweep(world.engine).fired == 0

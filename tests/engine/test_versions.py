@@ -172,3 +172,13 @@ def test_a_state_the_mapping_leaves_without_a_counterpart_is_refused_and_nothing
     assert "SUBMITTED" in refused.value.message
     assert (_case(world, case_id).definition_version, _case(world, case_id).version) == ("1", 2)
     assert _case(world, draft).definition_version == "1"  # all or nothing
+
+
+def test_a_migrated_case_keeps_its_clocks_counting_from_the_day_it_entered_the_state(world: World) -> None:
+    world.engine.registry.add(V2, current=False)
+    case_id = world.open()  # DRAFT entered 2026-03-02, prepare due 04-01
+    world.clock.set(date(2026, 3, 20))
+    migrate_cases(world.engine, "example", "2", {}, SYSTEM, "细则修订")
+    with world.engine.sessions() as s:
+        [task] = s.scalars(select(Task).where(Task.case_id == case_id, Task.status == "open"))
+    assert task.due_date == date(2026, 4, 1)
