@@ -12,6 +12,7 @@ import uuid
 from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import dramatiq
 import pytest
@@ -24,7 +25,7 @@ from api.bootstrap import Services, bootstrap
 from api.cli import migrate_database
 from api.settings import Settings
 from engine import outbox
-from engine.models import Notification, Outbox
+from engine.models import Notification, Outbox, User
 from tests.conftest import POSTGRES_URL, free_port
 
 RABBITMQ_URL = os.environ.get("MEMBERFLOW_TEST_RABBITMQ_URL", "amqp://guest:guest@127.0.0.1:5672/")
@@ -164,3 +165,57 @@ def _effects(services: Services) -> int:
         return int(
             s.scalar(select(func.count()).select_from(Notification).where(Notification.kind == "test")) or 0
         )
+
+
+def test_the_memberflow_worker_command_on_redis_delivers_an_email_job(tmp_path: Path) -> None:
+    from aiosmtpd.controller import Controller
+
+    received: list[bytes] = []
+
+    class Handler:
+        async def handle_DATA(self, _server: object, _session: object, envelope: Any) -> str:
+            received.append(envelope.content)
+            return "250 OK"
+
+    smtp_port = free_port()
+    smtp = Controller(Handler(), hostname="127.0.0.1", port=smtp_port)
+    smtp.start()
+    env = {
+        **os.environ,
+        "MEMBERFLOW_DATABASE_URL": f"sqlite:///{tmp_path / 'mf.db'}",
+        "MEMBERFLOW_DATA_DIR": str(tmp_path / "var"),
+        "MEMBERFLOW_BROKER_URL": os.environ.get("MEMBERFLOW_TEST_REDIS_URL", "redis://127.0.0.1:6379/0"),
+        "MEMBERFLOW_QUEUE": f"mf-test-{uuid.uuid4().hex[:8]}",
+        "MEMBERFLOW_SMTP_URL": f"smtp://127.0.0.1:{smtp_port}",
+    }
+    services = bootstrap(Settings(database_url=env["MEMBERFLOW_DATABASE_URL"], data_dir=tmp_path / "var"))
+    migrate_database(services)
+    with services.engine.sessions.begin() as s:
+        user = User(username="cw", display_name="经办人", password_hash="x", email="cw@example.org")
+        s.add(user)
+        s.flush()
+        row = Notification(
+            user_id=user.id, kind="reminder", title="到期提醒", created_at=services.engine.clock.now()
+        )
+        s.add(row)
+        s.flush()
+        outbox.enqueue(s, "send_email", {"notification_id": row.id}, services.engine.clock.now())
+    worker = subprocess.Popen(
+        [str(Path(sys.executable).parent / "memberflow"), "worker"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        _wait_until(lambda: len(received) == 1, 30, "the e-mail to arrive")
+        _wait_until(lambda: _done(services), 10, "the job to be marked done")
+    finally:
+        worker.send_signal(signal.SIGTERM)
+        worker.wait(timeout=30)
+        smtp.stop()
+    assert b"cw@example.org" in received[0]
+
+
+def _done(services: Services) -> bool:
+    with services.engine.sessions() as s:
+        return s.scalar(select(Outbox.done_at)) is not None

@@ -54,7 +54,7 @@ def broker(services: Services) -> Iterator[tuple[StubBroker, dict[str, dramatiq.
 
 
 def _drain(stub: StubBroker) -> None:
-    worker = dramatiq.Worker(stub, worker_threads=1)
+    worker = dramatiq.Worker(stub, worker_threads=1, worker_timeout=100)
     worker.start()
     stub.join(Settings().queue_name)
     worker.stop()
@@ -100,3 +100,20 @@ def test_a_job_sent_but_never_finished_is_replayed_and_a_duplicate_message_does_
     actors["run_job"].send(outbox_id=row_id)  # a redelivered duplicate
     _drain(stub)
     assert seen == [{"n": 1}]
+
+
+def test_an_embedded_worker_replays_at_start_what_its_broker_lost_when_the_process_died(
+    services: Services, seen: list[dict[str, Any]]
+) -> None:
+    _enqueue(services, "record", {"n": 5})
+    with services.engine.sessions.begin() as s:  # sent just now by the process that crashed
+        row = s.scalar(select(Outbox))
+        assert row is not None
+        outbox.mark_sent(row, services.engine.clock.now())
+    worker = jobs.Worker(services, StubBroker(), sweep_every=3600)
+    worker.start(replay_unfinished=True)
+    try:
+        worker.broker.join(services.settings.queue_name)  # type: ignore[attr-defined]
+    finally:
+        worker.stop()
+    assert seen == [{"n": 5}]
