@@ -13,6 +13,7 @@ from api.settings import Settings
 from engine.calendar_store import CalendarStore
 from engine.clock import Clock, FixedClock, SystemClock
 from engine.db import make_engine, make_sessions
+from engine.errors import DefinitionError
 from engine.registry import Registry
 from engine.runtime import Engine
 
@@ -34,6 +35,9 @@ def load_registry() -> Registry:
         registry.add_profile(profile)
     for workflow in workflows.DEFINITIONS:
         registry.add(workflow)
+    problems = registry.link_problems()
+    if problems:
+        raise DefinitionError("流程之间的引用有误", problems)
     return registry
 
 

@@ -1,20 +1,15 @@
-"""Moving a running case to another owning organization, with its materials and its clocks.
+"""A caseworker moves a running case (and its person) to another organization, with a reason.
 
-Used when an activist or probationer changes unit or residence (细则 第十二、三十四、三十五条): the
-case keeps its events, data and the dates its clocks run from; only the owner changes, the open
-tasks move to the new organization's queues, and the move is recorded in the audit chain.
+Used when an activist or probationer changes unit or residence (细则 第十二、三十四、三十五条);
+`engine.relocation` does the move itself.
 """
 
 from __future__ import annotations
 
-from sqlalchemy import select
-
-from engine import audit
-from engine.authz import Actor, holds, resolve_org
-from engine.definitions import At
+from engine.authz import Actor, holds
 from engine.errors import Conflict, Forbidden, InvalidInput, NotFound
-from engine.machine import state_paths
-from engine.models import Org, Task
+from engine.models import Org
+from engine.relocation import relocate
 from engine.runtime import REASON_REQUIRED, Engine, FireResult
 
 
@@ -43,21 +38,11 @@ def move_case(
         if not actor.is_system and not (holds(actor, role, case.org) or holds(actor, role, new_org)):
             raise Forbidden("您没有转移此案件的权限")
         workflow, policy = engine.definitions_of(case)
-        old_org_id, day = case.org_id, engine.clock.today()
-        case.org_id, case.org = new_org.id, new_org
+        day = engine.clock.today()
         case.subject.org_id = new_org.id
-        specs = {(path, t.name): t for path, s in state_paths(workflow).items() for t in s.tasks}
-        for task in session.scalars(select(Task).where(Task.case_id == case.id, Task.status == "open")):
-            spec = specs.get((task.state_path, task.name))
-            if spec is not None and spec.at in (At.OWNER, At.PARENT, At.APPROVING_COMMITTEE):
-                target = resolve_org(session, case, spec.at)
-                if target is not None:
-                    task.queue_org_id, task.queue_org_path = target.id, target.path
-        event = audit.append(
-            session, case, kind="move", action="move_case", actor_user_id=actor.user_id,
-            at=engine.clock.now(), effective_date=day, from_state=case.state_detail,
-            to_state=case.state_detail, inputs={"from_org_id": old_org_id, "to_org_id": new_org.id},
-            reason=reason.strip(), policy_version=policy.label_on(day),
+        event = relocate(
+            session, case, workflow, new_org, actor, reason=reason.strip(), now=engine.clock.now(),
+            day=day, policy_label=policy.label_on(day),
         )  # fmt: skip
         session.flush()
         return FireResult(case.id, case.version, case.state, case.state_detail, event.id, case.closed)

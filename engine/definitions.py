@@ -191,6 +191,16 @@ class DocumentSpec:
 
 
 @dataclass(frozen=True)
+class CaseOpening:
+    """A case of another process that an action opens for the same person, in the same transaction
+    (e.g. a mobile member with a fixed job away for over six months → a relation transfer)."""
+
+    workflow: str
+    at: str = At.OWNER  # the new case's owner, relative to the opening case
+    data: Callable[[RuleContext], Mapping[str, Any]] | None = field(default=None, compare=False)
+
+
+@dataclass(frozen=True)
 class State:
     name: str
     label: str
@@ -221,6 +231,10 @@ class Action:
     sets_subject: Callable[[RuleContext], Mapping[str, Any]] | None = field(default=None, compare=False)
     requires_reason: bool = False  # an override (extension, exemption) always needs a reason
     automatic: bool = False  # fired by a timer or another process, never from a button
+    opens: tuple[CaseOpening, ...] = ()
+    # The person's organization relation moves here (e.g. party("inflow_side")) in this transaction;
+    # their open cases of workflows that `follow_subject` move with it, clocks intact.
+    moves_subject_to: str | None = None
 
 
 @dataclass(frozen=True)
@@ -238,6 +252,7 @@ class Workflow:
     documents: tuple[DocumentSpec, ...] = ()
     main_path: tuple[str, ...] = ()  # the usual sequence of actions, for forecasts
     supervised_by: tuple[Permission, ...] = ()  # who may suspend, resume and extend deadlines
+    follows_subject: bool = False  # open cases move when the person's organization relation moves
 
     def action(self, name: str) -> Action:
         for candidate in self.actions:

@@ -24,7 +24,9 @@ def enqueue(session: Session, topic: str, payload: dict[str, Any], now: datetime
 def claim(session: Session, redeliver_before: datetime, limit: int = 100) -> list[Outbox]:
     """Rows never sent, and rows sent before `redeliver_before` but never done; locked so that
     several relays never send the same row at the same time."""
-    pending = or_(Outbox.sent_at.is_(None), and_(Outbox.done_at.is_(None), Outbox.sent_at <= redeliver_before))
+    pending = or_(
+        Outbox.sent_at.is_(None), and_(Outbox.done_at.is_(None), Outbox.sent_at <= redeliver_before)
+    )
     query = select(Outbox).where(pending).order_by(Outbox.id).limit(limit)
     if session.get_bind().dialect.name == "postgresql":
         query = query.with_for_update(skip_locked=True)

@@ -64,6 +64,17 @@ class Registry:
             raise NotFound(f"没有政策配置 {name} {version or ''}".strip())
         return self._profiles[key]
 
+    def link_problems(self) -> list[str]:
+        """Cross-workflow references that point nowhere (an action opening an unknown process)."""
+        known = {name for name, _ in self._workflows}
+        return [
+            f"action {a.name!r} of {w.name!r} opens unknown workflow {o.workflow!r}"
+            for w in self._workflows.values()
+            for a in w.actions
+            for o in a.opens
+            if o.workflow not in known
+        ]
+
     def workflows(self) -> list[Workflow]:
         return [self._workflows[(name, v)] for name, v in sorted(self._current.items())]
 
@@ -237,6 +248,7 @@ def to_json(workflow: Workflow) -> dict[str, Any]:
         "opened_by": [{"role": p.role, "at": str(p.at)} for p in workflow.opened_by],
         "documents": [{"kind": d.kind, "title": d.title, "template": d.template} for d in workflow.documents],
         "main_path": list(workflow.main_path),
+        "follows_subject": workflow.follows_subject,
     }
 
 
@@ -297,6 +309,8 @@ def _action_json(action: Action) -> dict[str, Any]:
         "sets_subject": getattr(action.sets_subject, "__name__", None),
         "requires_reason": action.requires_reason,
         "automatic": action.automatic,
+        "opens": [{"workflow": o.workflow, "at": str(o.at)} for o in action.opens],
+        "moves_subject_to": action.moves_subject_to,
     }
 
 

@@ -18,10 +18,10 @@ from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
 from engine import audit, outbox, schedule
-from engine.authz import SYSTEM, Actor, can_see, case_orgs, permitted
+from engine.authz import SYSTEM, Actor, can_see, case_orgs, permitted, resolve_org
 from engine.calendar import WorkingCalendar
 from engine.clock import Clock
-from engine.definitions import Action, At, FieldType, Workflow
+from engine.definitions import Action, At, CaseOpening, FieldType, Workflow
 from engine.errors import (
     ActionNotAvailable,
     Conflict,
@@ -45,6 +45,7 @@ from engine.machine import (
 from engine.models import Case, CaseParty, Document, Event, Org, Person
 from engine.policy import PolicyProfile
 from engine.registry import Registry
+from engine.relocation import relocate
 from engine.rules import EventView, RuleContext
 
 CalendarSource = Callable[[Session], WorkingCalendar]
@@ -116,48 +117,68 @@ class Engine:
         on: date | None = None,
         profile: str = "national",
     ) -> FireResult:
+        with self.sessions.begin() as session:
+            return self.open_case_in(
+                session, workflow=workflow, subject_id=subject_id, org_id=org_id, actor=actor,
+                parties=parties, data=data, on=on, profile=profile,
+            )  # fmt: skip
+
+    def open_case_in(
+        self,
+        session: Session,
+        *,
+        workflow: str,
+        subject_id: int,
+        org_id: int,
+        actor: Actor,
+        parties: Mapping[str, int] | None = None,
+        data: Mapping[str, Any] | None = None,
+        on: date | None = None,
+        profile: str = "national",
+    ) -> FireResult:
+        """Open a case inside the caller's transaction (another case's action may open it)."""
         definition = self.registry.get(workflow)
         policy = self.registry.profile(profile)
-        with self.sessions.begin() as session:
-            org = session.get(Org, org_id)
-            if org is None or session.get(Person, subject_id) is None:
-                raise NotFound("组织或人员不存在")
-            day = self.effective_date(on, None)
-            case = Case(
-                workflow=definition.name,
-                definition_version=definition.version,
-                policy_name=policy.name,
-                policy_version=policy.version,
-                subject_id=subject_id,
-                org_id=org_id,
-                state="",
-                state_detail="",
-                data=dict(data or {}),
-                opened_at=self.clock.now(),
-                opened_by=actor.user_id,
-                version=0,
-            )
-            case.org = org
-            session.add(case)
-            session.flush()
-            for role, party_org in (parties or {}).items():
-                session.add(CaseParty(case_id=case.id, role=role, org_id=party_org))
-            session.flush()
-            if not actor.is_system and not _may_open(session, actor, case, definition):
-                raise Forbidden("您没有在该组织发起此流程的权限")
-            value = self.machines.initial_value(definition)
-            entered = active_paths(value)
-            case.state, case.state_detail = top_state(value), value
-            case.entered = {p: day.isoformat() for p in entered}
-            event = audit.append(
-                session, case, kind="open", action="open_case", actor_user_id=actor.user_id,
-                at=self.clock.now(), effective_date=day, from_state=None, to_state=value,
-                inputs=dict(data or {}), reason="", policy_version=policy.label_on(day),
-            )  # fmt: skip
-            ctx = self._context(session, case, policy, day, {}, day)
-            schedule.enter(session, case, state_paths(definition), entered, ctx, self.clock.now())
-            session.flush()
-            return _result(case, event)
+        org = session.get(Org, org_id)
+        subject = session.get(Person, subject_id)
+        if org is None or subject is None:
+            raise NotFound("组织或人员不存在")
+        day = self.effective_date(on, None)
+        case = Case(
+            workflow=definition.name,
+            definition_version=definition.version,
+            policy_name=policy.name,
+            policy_version=policy.version,
+            subject_id=subject_id,
+            org_id=org_id,
+            state="",
+            state_detail="",
+            data=_json_safe(data or {}),
+            opened_at=self.clock.now(),
+            opened_by=actor.user_id,
+            version=0,
+        )
+        case.org, case.subject = org, subject
+        session.add(case)
+        session.flush()
+        for role, party_org in (parties or {}).items():
+            session.add(CaseParty(case_id=case.id, role=role, org_id=party_org))
+        session.flush()
+        if not actor.is_system and not _may_open(session, actor, case, definition):
+            raise Forbidden("您没有在该组织发起此流程的权限")
+        value = self.machines.initial_value(definition)
+        entered = active_paths(value)
+        case.state, case.state_detail = top_state(value), value
+        case.entered = {p: day.isoformat() for p in entered}
+        event = audit.append(
+            session, case, kind="open", action="open_case", actor_user_id=actor.user_id,
+            at=self.clock.now(), effective_date=day, from_state=None, to_state=value,
+            inputs=dict(case.data), reason="", policy_version=policy.label_on(day),
+        )  # fmt: skip
+        ctx = self._context(session, case, policy, day, {}, day)
+        schedule.enter(session, case, state_paths(definition), entered, ctx, self.clock.now())
+        session.flush()
+        return _result(case, event)
 
     # -- firing ----------------------------------------------------------------------------
 
@@ -254,11 +275,49 @@ class Engine:
             case.closed = _is_final(workflow, after)
             schedule.enter(session, case, state_paths(workflow), step.entered, ctx_after, now)
         _apply_derived(case, action, ctx_after)
+        if action.moves_subject_to:
+            self._move_subject(session, case, action, actor, day, policy)
+        for opening in action.opens:
+            self._open_follow_up(session, case, opening, ctx_after, actor, day)
         session.flush()
         for kind in action.documents:
             self._queue_document(session, case, workflow, event, kind)
         session.flush()
         return _result(case, event)
+
+    def _move_subject(
+        self, session: Session, case: Case, action: Action, actor: Actor, day: date, policy: PolicyProfile
+    ) -> None:
+        """Move the person's relation, and their open cases that follow it, in this transaction."""
+        target = resolve_org(session, case, action.moves_subject_to or "")
+        if target is None:
+            raise DefinitionError(f"动作 {action.name} 找不到接收组织（{action.moves_subject_to}）")
+        case.subject.org_id = target.id
+        others = session.scalars(
+            select(Case).where(Case.subject_id == case.subject_id, Case.closed.is_(False), Case.id != case.id)
+        )
+        for other in others:
+            workflow, other_policy = self.definitions_of(other)
+            if workflow.follows_subject and other.org_id != target.id:
+                relocate(
+                    session, other, workflow, target, actor, reason=f"随组织关系转接（案件 {case.id}）",
+                    now=self.clock.now(), day=day, policy_label=other_policy.label_on(day),
+                )  # fmt: skip
+
+    def _open_follow_up(
+        self, session: Session, case: Case, opening: CaseOpening, ctx: RuleContext, actor: Actor, day: date
+    ) -> None:
+        org = resolve_org(session, case, opening.at)
+        if org is None:
+            raise DefinitionError(f"找不到后续流程 {opening.workflow} 的承办组织（{opening.at}）")
+        parties = {
+            p.role: p.org_id for p in session.scalars(select(CaseParty).where(CaseParty.case_id == case.id))
+        }
+        data = {"opened_by_case": case.id, **(opening.data(ctx) if opening.data else {})}
+        self.open_case_in(
+            session, workflow=opening.workflow, subject_id=case.subject_id, org_id=org.id, actor=SYSTEM,
+            parties=parties, data=data, on=day, profile=case.policy_name,
+        )  # fmt: skip
 
     def _queue_document(
         self, session: Session, case: Case, workflow: Workflow, event: Event, kind: str

@@ -13,6 +13,7 @@ from engine.calendar import add_months
 from engine.definitions import (
     Action,
     At,
+    CaseOpening,
     Due,
     DurationUnit,
     Field,
@@ -48,6 +49,10 @@ def probation_period(ctx: RuleContext) -> dict[str, Any]:
 
 def admission_date(ctx: RuleContext) -> dict[str, Any]:
     return {"admitted_on": ctx.on}
+
+
+def review_reason(ctx: RuleContext) -> dict[str, Any]:
+    return {"reason": "会议复核", "since": ctx.on}
 
 
 EXAMPLE = Workflow(
@@ -228,6 +233,22 @@ EXAMPLE = Workflow(
             requires_reason=True,
         ),
         Action(
+            "record_move",
+            "登记组织关系转出",
+            ("MEETING",),
+            None,
+            (Permission("caseworker"),),
+            moves_subject_to=party("home_side"),
+        ),
+        Action(
+            "open_review",
+            "启动复核",
+            ("MEETING",),
+            None,
+            (Permission("caseworker"),),
+            opens=(CaseOpening("example_follow_up", data=review_reason),),
+        ),
+        Action(
             "submit_report",
             "提交思想汇报",
             ("SUBMITTED", "NOTICE", "MEETING"),
@@ -252,4 +273,17 @@ NATIONAL = PolicyProfile(
         RuleSet("示例细则(2014)", date(2014, 6, 10), {"notice_period_working_days": 5}),
         RuleSet("示例细则(2026)", date(2026, 5, 11), {"notice_period_working_days": 5}),
     ),
+)
+
+
+FOLLOW_UP = Workflow(
+    name="example_follow_up",
+    version="1",
+    title="示例后续流程",
+    description="由示例流程的动作开启，并随人员的组织关系转移。",
+    initial="OPEN",
+    states=(State("OPEN", "办理中"), State("DONE", "已办结", final=True)),
+    actions=(Action("finish", "办结", ("OPEN",), "DONE", (Permission("caseworker"),)),),
+    opened_by=(Permission("caseworker"),),
+    follows_subject=True,
 )

@@ -13,12 +13,12 @@ from api.app import create_app
 from api.bootstrap import bootstrap
 from api.cli import migrate_database
 from api.settings import Settings
-from tests.example_workflow import EXAMPLE, NATIONAL
+from tests.example_workflow import EXAMPLE, FOLLOW_UP, NATIONAL
 
 
 @pytest.fixture
 def client(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[TestClient[object]]:
-    monkeypatch.setattr(workflows, "DEFINITIONS", (EXAMPLE,))
+    monkeypatch.setattr(workflows, "DEFINITIONS", (EXAMPLE, FOLLOW_UP))
     monkeypatch.setattr(workflows, "PROFILES", (NATIONAL,))
     services = bootstrap(Settings(database_url=f"sqlite:///{tmp_path / 'mf.db'}", data_dir=tmp_path / "var"))
     migrate_database(services)

@@ -12,14 +12,14 @@ import workflows
 from api.bootstrap import bootstrap
 from api.cli import main
 from engine.models import Case, Event, Org, Person, User
-from tests.example_workflow import EXAMPLE, NATIONAL
+from tests.example_workflow import EXAMPLE, FOLLOW_UP, NATIONAL
 
 
 @pytest.fixture
 def installation(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> CliRunner:
     monkeypatch.setenv("MEMBERFLOW_DATABASE_URL", f"sqlite:///{tmp_path / 'mf.db'}")
     monkeypatch.setenv("MEMBERFLOW_DATA_DIR", str(tmp_path / "var"))
-    monkeypatch.setattr(workflows, "DEFINITIONS", (EXAMPLE,))
+    monkeypatch.setattr(workflows, "DEFINITIONS", (EXAMPLE, FOLLOW_UP))
     monkeypatch.setattr(workflows, "PROFILES", (NATIONAL,))
     runner = CliRunner()
     assert runner.invoke(main, ["init"], catch_exceptions=False).exit_code == 0
@@ -37,7 +37,7 @@ def test_init_refuses_a_definition_changed_under_the_same_version(
 ) -> None:
     from dataclasses import replace
 
-    monkeypatch.setattr(workflows, "DEFINITIONS", (replace(EXAMPLE, title="改过的标题"),))
+    monkeypatch.setattr(workflows, "DEFINITIONS", (replace(EXAMPLE, title="改过的标题"), FOLLOW_UP))
     result = installation.invoke(main, ["init"])
     assert result.exit_code != 0
     assert "版本号未变" in str(result.exception)
@@ -49,7 +49,7 @@ def test_demo_loads_a_county_with_people_users_and_a_case_in_every_stage(install
     services = bootstrap()
     with services.engine.sessions() as s:
         kinds = set(s.scalars(select(Org.kind)))
-        states = set(s.scalars(select(Case.state)))
+        states = set(s.scalars(select(Case.state).where(Case.workflow == "example")))
         people = list(s.scalars(select(Person)))
         assert s.scalar(select(User).where(User.username == "admin")) is not None
     assert {"committee", "primary_committee", "branch", "general_branch", "mobile_members_org"} <= kinds

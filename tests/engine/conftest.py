@@ -16,7 +16,7 @@ from engine.db import make_sessions
 from engine.models import Base, Org, Person, RoleGrant, User
 from engine.registry import Registry
 from engine.runtime import Engine
-from tests.example_workflow import EXAMPLE, NATIONAL
+from tests.example_workflow import EXAMPLE, FOLLOW_UP, NATIONAL
 
 
 @dataclass
@@ -107,6 +107,7 @@ def build_world(db_engine: DbEngine) -> World:
         actors = {name: load_actor(s, uid) for name, uid in ids.items()}
     registry = Registry()
     registry.add(EXAMPLE)
+    registry.add(FOLLOW_UP)
     registry.add_profile(NATIONAL)
     clock = FixedClock(date(2026, 3, 2))
     engine = Engine(sessions, registry, clock, lambda _s: WorkingCalendar())

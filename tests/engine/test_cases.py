@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 from sqlalchemy import select
 
@@ -44,3 +46,63 @@ def test_moving_needs_a_reason_and_someone_who_can_see_the_case(world: World) ->
         move_case(
             world.engine, case_id, world.other_branch.id, world.outsider, reason="调动", expected_version=1
         )
+
+
+def _meeting(world: World) -> int:
+    case_id = world.open()
+    world.engine.fire(case_id, "submit", world.caseworker, {"summary": "x"}, expected_version=1)
+    world.engine.fire(case_id, "approve", world.approver, expected_version=2)
+    world.clock.set(date(2026, 3, 9))
+    world.engine.fire(case_id, "finish_home_notice", world.home_caseworker, expected_version=3)
+    world.engine.fire(case_id, "finish_work_notice", world.caseworker, expected_version=4)
+    return case_id
+
+
+def test_an_action_opens_a_follow_up_case_for_the_same_person_in_its_own_transaction(world: World) -> None:
+    case_id = _meeting(world)
+    world.engine.fire(case_id, "open_review", world.caseworker, expected_version=5)
+    with world.engine.sessions() as s:
+        follow_up = s.scalar(select(Case).where(Case.workflow == "example_follow_up"))
+        assert follow_up is not None
+        assert (follow_up.subject_id, follow_up.org_id, follow_up.state) == (
+            world.subject.id,
+            world.branch.id,
+            "OPEN",
+        )
+        assert follow_up.data == {"opened_by_case": case_id, "reason": "会议复核", "since": "2026-03-09"}
+        assert {p.role for p in follow_up.parties} == {"home_side", "work_side"}
+
+
+def test_moving_the_relation_moves_the_person_and_their_following_cases_once_clocks_intact(
+    world: World,
+) -> None:
+    case_id = _meeting(world)
+    world.engine.fire(case_id, "open_review", world.caseworker, expected_version=5)
+    world.clock.set(date(2026, 3, 20))
+    world.engine.fire(case_id, "record_move", world.caseworker, expected_version=6)
+    with world.engine.sessions() as s:
+        person = s.get(Person, world.subject.id)
+        follow_up = s.scalar(select(Case).where(Case.workflow == "example_follow_up"))
+        main = s.get(Case, case_id)
+        assert person is not None and follow_up is not None and main is not None
+        assert person.org_id == world.home_branch.id
+        assert follow_up.org_id == world.home_branch.id
+        assert follow_up.entered["OPEN"] == "2026-03-09"
+        moves = list(
+            s.scalars(select(Event).where(Event.case_id == follow_up.id, Event.action == "move_case"))
+        )
+        assert [m.reason for m in moves] == [f"随组织关系转接（案件 {case_id}）"]
+        assert main.org_id == world.branch.id  # the sending side keeps its own case
+
+
+def test_a_link_to_an_unknown_workflow_is_reported() -> None:
+    from dataclasses import replace
+
+    from engine.definitions import CaseOpening
+    from engine.registry import Registry
+    from tests.example_workflow import EXAMPLE
+
+    broken = replace(EXAMPLE.actions[-2], opens=(CaseOpening("nonesuch"),))
+    registry = Registry()
+    registry.add(replace(EXAMPLE, actions=(*EXAMPLE.actions[:-2], broken, EXAMPLE.actions[-1])))
+    assert registry.link_problems() == ["action 'open_review' of 'example' opens unknown workflow 'nonesuch'"]

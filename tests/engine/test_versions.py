@@ -15,7 +15,7 @@ from engine.models import Case, DefinitionVersion, Event, Task
 from engine.registry import Registry, fingerprint
 from engine.versions import migrate_cases, record_definitions
 from tests.engine.conftest import World
-from tests.example_workflow import EXAMPLE
+from tests.example_workflow import EXAMPLE, FOLLOW_UP
 
 
 def _renamed(workflow: Workflow, old: str, new: str, version: str) -> Workflow:
@@ -65,11 +65,19 @@ def _submitted(world: World) -> int:
 def test_recording_definitions_stores_each_versions_fingerprint_once(world: World) -> None:
     world.engine.registry.add(V2, current=False)
     with world.engine.sessions.begin() as s:
-        assert sorted(record_definitions(s, world.engine.registry)) == ["example 1", "example 2"]
+        assert sorted(record_definitions(s, world.engine.registry)) == [
+            "example 1",
+            "example 2",
+            "example_follow_up 1",
+        ]
     with world.engine.sessions.begin() as s:
         assert record_definitions(s, world.engine.registry) == []
         stored = {(d.workflow, d.version): d.fingerprint for d in s.scalars(select(DefinitionVersion))}
-    assert stored == {("example", "1"): fingerprint(EXAMPLE), ("example", "2"): fingerprint(V2)}
+    assert stored == {
+        ("example", "1"): fingerprint(EXAMPLE),
+        ("example", "2"): fingerprint(V2),
+        ("example_follow_up", "1"): fingerprint(FOLLOW_UP),
+    }
 
 
 def test_a_definition_changed_under_the_same_version_is_refused_by_name(world: World) -> None:
@@ -87,7 +95,7 @@ def test_a_definition_changed_under_the_same_version_is_refused_by_name(world: W
     assert "example 1" in refused.value.message
     with world.engine.sessions() as s:  # the refused load stored nothing, not even the new version
         stored = {(d.workflow, d.version): d.fingerprint for d in s.scalars(select(DefinitionVersion))}
-    assert stored == {("example", "1"): fingerprint(EXAMPLE)}
+    assert stored == {("example", "1"): fingerprint(EXAMPLE), ("example_follow_up", "1"): fingerprint(FOLLOW_UP)}
 
 
 # -- which version a case runs -------------------------------------------------------------
