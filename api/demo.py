@@ -17,6 +17,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from api.bootstrap import Services
+from api.demo_scenarios import scenarios_for
 from engine.authz import Actor, load_actor, resolve_org
 from engine.clock import FixedClock
 from engine.definitions import Field, FieldType, Workflow
@@ -90,9 +91,10 @@ TREE: tuple[Any, ...] = (
 )
 SUZHOU = "320500"
 
+# Per branch: status and how many people (the demo walks its non-members through development).
 STATUSES = (
-    ("full_member", 60), ("probationary_member", 8), ("candidate", 6),
-    ("activist", 10), ("applicant", 8), ("non_member", 8),
+    ("full_member", 14), ("probationary_member", 2), ("candidate", 1),
+    ("activist", 2), ("applicant", 2), ("non_member", 6),
 )  # fmt: skip
 
 
@@ -122,8 +124,8 @@ def _load_orgs_people_users(session: Session) -> DemoWorld:
     branches = [o for o in world.orgs.values() if o.kind in ("branch", "mobile_members_org")]
     rng = random.Random(7)
     for branch in branches:
-        for status, weight in STATUSES:
-            for _ in range(max(1, weight // 6)):
+        for status, count in STATUSES:
+            for _ in range(count):
                 world.people.append(_person(session, identities, rng, branch, status))
     session.flush()
     _add_users(session, world)
@@ -191,6 +193,15 @@ USERS: tuple[tuple[str, str, tuple[tuple[str, str, bool], ...]], ...] = (
         "新坝镇党委组织委员 赵志强",
         (("committee_approver", "新坝镇党委", True), ("organizer", "新坝镇党委", True)),
     ),
+    *(
+        (login, f"{branch}书记 {name}", (("branch_secretary", branch, False), ("caseworker", branch, False)))
+        for login, branch, name in (
+            ("xijie", "西街村党支部", "王桂兰"),
+            ("hongshahe", "红沙河村党支部", "马福海"),
+            ("jiaoshi2", "教师第二党支部", "孙丽娟"),
+            ("lvyuan", "绿源公司党支部", "郭建军"),
+        )
+    ),
     (
         "dongjie",
         "东街社区党支部书记 陈静",
@@ -244,17 +255,26 @@ DEMO_LOGINS = "demo logins (password demo2026): " + ", ".join(u[0] for u in USER
 
 
 def _load_cases(services: Services, world: DemoWorld) -> int:
-    """For each workflow, one case stopped after each step of its usual path, started over two years."""
+    """For each workflow, one case per demo path (every prefix of its usual path, plus its extra
+    paths), started at dates spread over the last two years."""
     count = 0
     rng = random.Random(11)
-    subjects = iter(world.people)
-    other_side = world.orgs["驻苏州流动党员党支部"].id
+    pools = {}
+    for status, _ in STATUSES:
+        people = [p for p in world.people if p.status == status]
+        rng.shuffle(people)  # spread the cases over the branches
+        pools[status] = iter(people)
+    default_side = world.orgs["驻苏州流动党员党支部"].id
     for workflow in services.registry.workflows():
-        parties = {role: other_side for role in party_roles(workflow)}
-        for stop in range(len(workflow.main_path) + 1):
-            subject = next(subjects)
+        scenarios = scenarios_for(workflow)
+        parties = {
+            role: world.orgs[scenarios.parties[role]].id if role in scenarios.parties else default_side
+            for role in party_roles(workflow)
+        }
+        for steps in scenarios.paths:
+            subject = next(pools[scenarios.subject_status])
             start = date(2024, 12, 1) + timedelta(days=rng.randrange(330))
-            walk_case(services, workflow, subject, start, workflow.main_path[:stop], parties)
+            walk_case(services, workflow, subject, start, steps, parties, scenarios.inputs)
             count += 1
     return count
 
@@ -273,6 +293,7 @@ def walk_case(
     start: date,
     steps: tuple[str, ...],
     parties: dict[str, int],
+    inputs_by_action: dict[str, dict[str, Any]] | None = None,
 ) -> int:
     """Open a case on `start` and take `steps`, each on the first day its rules allow."""
     clock = FixedClock(start)
@@ -297,6 +318,7 @@ def walk_case(
                     org = resolve_org(session, case, action.permissions[0].at)
                     actor = _actor_for(session, action.permissions[0].role, org.id if org else None)
                 inputs = {f.name: _demo_value(f, clock.today(), subject) for f in action.fields}
+                inputs.update((inputs_by_action or {}).get(name, {}))
                 version = engine.fire(
                     result.case_id, name, actor, inputs, expected_version=version, reason="演示数据"
                 ).version
