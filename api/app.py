@@ -2,101 +2,77 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from typing import Any
 
-from litestar import Litestar, Request, Response, get
+from litestar import Litestar, Router, get
+from litestar.config.csrf import CSRFConfig
 from litestar.datastructures import State
-from litestar.params import FromPath
+from litestar.exceptions import HTTPException
+from litestar.openapi import OpenAPIConfig
 from litestar.plugins.jinja import JinjaTemplateEngine
-from litestar.response import Template
+from litestar.response import Response, Template
 from litestar.template.config import TemplateConfig
 from sqlalchemy import text
 
 from api.bootstrap import TEMPLATES, Services
-from engine.errors import EngineError, InvalidInput, RuleRefusal
-from engine.registry import to_json, to_mermaid
+from api.problems import engine_error, http_error
+from api.routes.admin import UserController, open_cases_report
+from api.routes.auth import AuthController, me
+from api.routes.cases import CaseController
+from api.routes.common import AnyRequest, services_of
+from api.routes.orgs import OrgController
+from api.routes.people import PeopleController
+from api.routes.work import DocumentController, NotificationController, TaskController
+from api.routes.workflows import WorkflowController
+from api.security import bearer_only, make_auth
+from engine.errors import EngineError
 
-STATUS = {
-    "not_found": 404,
-    "conflict": 409,
-    "forbidden": 403,
-    "invalid_input": 422,
-    "action_not_available": 409,
-    "rule_refused": 422,
-    "definition_invalid": 500,
-}
-
-
-def problem(exc: EngineError) -> dict[str, Any]:
-    """An RFC 9457 problem body with a stable code and a zh-CN title."""
-    body: dict[str, Any] = {"type": f"urn:memberflow:{exc.code}", "code": exc.code, "title": exc.message}
-    if isinstance(exc, InvalidInput):
-        body["errors"] = exc.errors
-    if isinstance(exc, RuleRefusal):
-        body["unmet"] = [u.as_dict() for u in exc.unmet]
-    return body
+MAX_BODY = 1024 * 1024  # a JSON request is small; spreadsheets get their own upload limit
 
 
-def engine_error_handler(_: Request[Any, Any, Any], exc: EngineError) -> Response[dict[str, Any]]:
-    return Response(
-        problem(exc), status_code=STATUS.get(exc.code, 400), media_type="application/problem+json"
-    )
-
-
-def _services(state: State) -> Services:
-    services: Services = state.services
-    return services
-
-
-@get("/health", operation_id="health", sync_to_thread=False)
+@get("/health", operation_id="health", exclude_from_auth=True, sync_to_thread=False)
 def health() -> dict[str, str]:
     return {"status": "ok"}
 
 
-@get("/ready", operation_id="ready", sync_to_thread=True)
-def ready(state: State) -> Response[dict[str, str]]:
+@get("/ready", operation_id="ready", exclude_from_auth=True, sync_to_thread=True)
+def ready(request: AnyRequest) -> Response[dict[str, str]]:
     try:
-        with _services(state).db.connect() as conn:
+        with services_of(request).db.connect() as conn:
             conn.execute(text("select 1"))
     except Exception:
         return Response({"status": "unavailable", "detail": "数据库暂时无法连接"}, status_code=503)
     return Response({"status": "ready"})
 
 
-@get("/api/workflows", operation_id="listWorkflows", sync_to_thread=False)
-def list_workflows(state: State) -> list[dict[str, str]]:
-    return [
-        {"name": w.name, "version": w.version, "title": w.title}
-        for w in _services(state).registry.workflows()
-    ]
+@get("/", operation_id="home", include_in_schema=False, exclude_from_auth=True, sync_to_thread=False)
+def home(request: AnyRequest) -> Template:
+    return Template("pages/home.html", context={"workflows": services_of(request).registry.workflows()})
 
 
-@get("/api/workflows/{name:str}", operation_id="getWorkflow", sync_to_thread=False)
-def get_workflow(state: State, name: FromPath[str]) -> dict[str, Any]:
-    return to_json(_services(state).registry.get(name))
-
-
-@get(
-    "/api/workflows/{name:str}/diagram",
-    operation_id="getWorkflowDiagram",
-    media_type="text/plain",
-    sync_to_thread=False,
-)
-def get_workflow_diagram(state: State, name: FromPath[str]) -> str:
-    return to_mermaid(_services(state).registry.get(name))
-
-
-@get("/", operation_id="home", include_in_schema=False, sync_to_thread=False)
-def home(state: State) -> Template:
-    return Template("pages/home.html", context={"workflows": _services(state).registry.workflows()})
+API_HANDLERS: list[Any] = [
+    AuthController,
+    me,
+    OrgController,
+    PeopleController,
+    UserController,
+    WorkflowController,
+    CaseController,
+    TaskController,
+    NotificationController,
+    DocumentController,
+    open_cases_report,
+]
 
 
 def create_app(services: Services, *, with_worker: bool = False) -> Litestar:
+    auth = make_auth(services)
+
     @asynccontextmanager
     async def worker_lifespan(_: Litestar) -> AsyncIterator[None]:
-        stop = None
+        stop: Callable[[], None] | None = None
         if with_worker:
             from api.jobs import start_worker
 
@@ -107,10 +83,23 @@ def create_app(services: Services, *, with_worker: bool = False) -> Litestar:
             if stop:
                 stop()
 
+    api = Router(path="/", route_handlers=API_HANDLERS, guards=[_api_guard])
     return Litestar(
-        route_handlers=[health, ready, list_workflows, get_workflow, get_workflow_diagram, home],
-        state=State({"services": services}),
-        exception_handlers={EngineError: engine_error_handler},
+        route_handlers=[health, ready, home, api],
+        state=State({"services": services, "auth": auth}),
+        exception_handlers={EngineError: engine_error, HTTPException: http_error},
         template_config=TemplateConfig(directory=TEMPLATES, engine=JinjaTemplateEngine),
+        openapi_config=OpenAPIConfig(title="memberflow API", version="0.1.0", path="/schema"),
+        csrf_config=CSRFConfig(
+            secret=services.settings.secret_key, exclude=["/api", "/schema", "/health", "/ready"]
+        ),
+        on_app_init=[auth.on_app_init],
+        request_max_body_size=MAX_BODY,
         lifespan=[worker_lifespan],
     )
+
+
+def _api_guard(connection: Any, handler: Any) -> None:
+    """Logged-in API routes take only bearer tokens; the login and refresh routes take none."""
+    if not handler.opt.get("exclude_from_auth"):
+        bearer_only(connection, handler)

@@ -95,7 +95,10 @@ def test_a_definition_changed_under_the_same_version_is_refused_by_name(world: W
     assert "example 1" in refused.value.message
     with world.engine.sessions() as s:  # the refused load stored nothing, not even the new version
         stored = {(d.workflow, d.version): d.fingerprint for d in s.scalars(select(DefinitionVersion))}
-    assert stored == {("example", "1"): fingerprint(EXAMPLE), ("example_follow_up", "1"): fingerprint(FOLLOW_UP)}
+    assert stored == {
+        ("example", "1"): fingerprint(EXAMPLE),
+        ("example_follow_up", "1"): fingerprint(FOLLOW_UP),
+    }
 
 
 # -- which version a case runs -------------------------------------------------------------
