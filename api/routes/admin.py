@@ -6,11 +6,13 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from litestar import Controller, Response, delete, get, post
-from litestar.params import FromPath, FromQuery, JSONBody
+from litestar.params import FromQuery, JSONBody
 from sqlalchemy import func, select
 
 from api.routes.common import (
     AnyRequest,
+    ObjectId,
+    PageSize,
     actor_of,
     decode_cursor,
     encode_cursor,
@@ -114,7 +116,7 @@ class UserController(Controller):
 
     @get("/", operation_id="listUsers", sync_to_thread=True)
     def list_users(
-        self, request: AnyRequest, cursor: FromQuery[str | None] = None, limit: FromQuery[int] = 50
+        self, request: AnyRequest, cursor: FromQuery[str | None] = None, limit: PageSize = 50
     ) -> UserPage:
         """Users holding a grant inside the administrator's organizations."""
         services, actor = services_of(request), actor_of(request)
@@ -170,9 +172,7 @@ class UserController(Controller):
         return idempotent(request, {k: v for k, v in asdict(data).items() if k != "password"}, work)
 
     @post("/{user_id:int}/grants", operation_id="addGrant", sync_to_thread=True)
-    def add_grant(
-        self, request: AnyRequest, user_id: FromPath[int], data: JSONBody[GrantIn]
-    ) -> Response[Any]:
+    def add_grant(self, request: AnyRequest, user_id: ObjectId, data: JSONBody[GrantIn]) -> Response[Any]:
         def work() -> Response[Any]:
             services, actor = services_of(request), actor_of(request)
             _require_admin(actor)
@@ -197,7 +197,7 @@ class UserController(Controller):
         status_code=204,
         sync_to_thread=True,
     )
-    def remove_grant(self, request: AnyRequest, user_id: FromPath[int], grant_id: FromPath[int]) -> None:
+    def remove_grant(self, request: AnyRequest, user_id: ObjectId, grant_id: ObjectId) -> None:
         services, actor = services_of(request), actor_of(request)
         _require_admin(actor)
         with services.engine.sessions.begin() as s:

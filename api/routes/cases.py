@@ -12,6 +12,9 @@ from sqlalchemy import select
 
 from api.routes.common import (
     AnyRequest,
+    ObjectId,
+    OptionalId,
+    PageSize,
     actor_of,
     decode_cursor,
     encode_cursor,
@@ -215,12 +218,12 @@ class CaseController(Controller):
         request: AnyRequest,
         workflow: FromQuery[str | None] = None,
         state_name: Annotated[str | None, QueryParameter(name="state", description="状态")] = None,
-        org_id: FromQuery[int | None] = None,
-        subject_id: FromQuery[int | None] = None,
+        org_id: OptionalId = None,
+        subject_id: OptionalId = None,
         q: FromQuery[str | None] = None,
         closed: FromQuery[bool | None] = None,
         cursor: FromQuery[str | None] = None,
-        limit: FromQuery[int] = 50,
+        limit: PageSize = 50,
     ) -> CasePage:
         """Newest first; only cases of the caller's organizations (or the caller's own)."""
         services, actor = services_of(request), actor_of(request)
@@ -255,14 +258,14 @@ class CaseController(Controller):
         return CasePage(items, encode_cursor({"id": items[-1].id}) if more and items else None)
 
     @get("/{case_id:int}", operation_id="getCase", sync_to_thread=True)
-    def get_case(self, request: AnyRequest, case_id: FromPath[int]) -> CaseOut:
+    def get_case(self, request: AnyRequest, case_id: ObjectId) -> CaseOut:
         return read_case(services_of(request).engine, actor_of(request), case_id)
 
     @post(
         "/{case_id:int}/actions/{action:str}", operation_id="fireAction", status_code=200, sync_to_thread=True
     )
     def fire(
-        self, request: AnyRequest, case_id: FromPath[int], action: FromPath[str], data: JSONBody[FireIn]
+        self, request: AnyRequest, case_id: ObjectId, action: FromPath[str], data: JSONBody[FireIn]
     ) -> Response[Any]:
         """Fire an action; `expected_version` must be the version the caller read (409 otherwise)."""
 
@@ -285,9 +288,9 @@ class CaseController(Controller):
     def history(
         self,
         request: AnyRequest,
-        case_id: FromPath[int],
+        case_id: ObjectId,
         cursor: FromQuery[str | None] = None,
-        limit: FromQuery[int] = 100,
+        limit: PageSize = 100,
     ) -> HistoryPage:
         engine, actor = services_of(request).engine, actor_of(request)
         after = int(decode_cursor(cursor).get("seq", 0))

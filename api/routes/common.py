@@ -6,9 +6,10 @@ import base64
 import hashlib
 import json
 from collections.abc import Callable
-from typing import Any
+from typing import Annotated, Any
 
 from litestar import Request, Response
+from litestar.params import PathParameter, QueryParameter
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
@@ -20,6 +21,10 @@ from engine.identity import mask_id_number, mask_phone
 from engine.models import IdempotencyRecord, Org
 
 MAX_PAGE = 200
+MAX_ID = 2**53  # ids fit every database's integer (and JavaScript's); larger ones are 422, not 500
+ObjectId = Annotated[int, PathParameter(ge=1, le=MAX_ID)]
+OptionalId = Annotated[int | None, QueryParameter(ge=1, le=MAX_ID)]
+PageSize = Annotated[int, QueryParameter(ge=1, le=MAX_PAGE)]
 FULL_IDENTITY_ROLES = frozenset({"organization_department", "administrator"})
 AnyRequest = Request[Any, Any, Any]
 
@@ -50,8 +55,10 @@ def decode_cursor(cursor: str | None) -> dict[str, Any]:
     try:
         value = json.loads(base64.urlsafe_b64decode(cursor.encode()))
     except ValueError:
-        raise InvalidInput({"cursor": "分页游标无效"}) from None
-    if not isinstance(value, dict):
+        value = None
+    if not isinstance(value, dict) or not all(isinstance(v, int | str) for v in value.values()):
+        raise InvalidInput({"cursor": "分页游标无效"})
+    if any(isinstance(v, int) and not 0 <= v <= MAX_ID for v in value.values()):
         raise InvalidInput({"cursor": "分页游标无效"})
     return value
 

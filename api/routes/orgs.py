@@ -5,10 +5,19 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from litestar import Controller, get
-from litestar.params import FromPath, FromQuery
+from litestar.params import FromQuery
 from sqlalchemy import select
 
-from api.routes.common import AnyRequest, actor_of, decode_cursor, encode_cursor, page_size, services_of
+from api.routes.common import (
+    AnyRequest,
+    ObjectId,
+    PageSize,
+    actor_of,
+    decode_cursor,
+    encode_cursor,
+    page_size,
+    services_of,
+)
 from engine.errors import NotFound
 from engine.models import Org
 from engine.scope import org_covered
@@ -51,7 +60,7 @@ class OrgController(Controller):
 
     @get("/", operation_id="listOrgs", sync_to_thread=True)
     def list_orgs(
-        self, request: AnyRequest, cursor: FromQuery[str | None] = None, limit: FromQuery[int] = 100
+        self, request: AnyRequest, cursor: FromQuery[str | None] = None, limit: PageSize = 100
     ) -> OrgPage:
         """Every organization a grant of the caller covers, in tree order (by path)."""
         services, actor = services_of(request), actor_of(request)
@@ -64,7 +73,7 @@ class OrgController(Controller):
         return OrgPage(items, encode_cursor({"path": items[-1].path}) if more and items else None)
 
     @get("/{org_id:int}", operation_id="getOrg", sync_to_thread=True)
-    def get_org(self, request: AnyRequest, org_id: FromPath[int]) -> OrgOut:
+    def get_org(self, request: AnyRequest, org_id: ObjectId) -> OrgOut:
         services, actor = services_of(request), actor_of(request)
         with services.engine.sessions() as s:
             org = s.scalar(select(Org).where(Org.id == org_id, org_covered(s, actor)))

@@ -8,11 +8,14 @@ from datetime import date
 from typing import Any
 
 from litestar import Controller, Response, get, post
-from litestar.params import FromPath, FromQuery, JSONBody
+from litestar.params import FromQuery, JSONBody
 from sqlalchemy import or_, select
 
 from api.routes.common import (
     AnyRequest,
+    ObjectId,
+    OptionalId,
+    PageSize,
     actor_of,
     decode_cursor,
     encode_cursor,
@@ -99,10 +102,10 @@ class PeopleController(Controller):
         self,
         request: AnyRequest,
         q: FromQuery[str | None] = None,
-        org_id: FromQuery[int | None] = None,
+        org_id: OptionalId = None,
         status: FromQuery[str | None] = None,
         cursor: FromQuery[str | None] = None,
-        limit: FromQuery[int] = 50,
+        limit: PageSize = 50,
     ) -> PersonPage:
         """Search by name (or the full 身份证号); only people of organizations the caller covers."""
         services, actor = services_of(request), actor_of(request)
@@ -127,7 +130,7 @@ class PeopleController(Controller):
         return PersonPage(items, encode_cursor({"id": items[-1].id}) if more and items else None)
 
     @get("/{person_id:int}", operation_id="getPerson", sync_to_thread=True)
-    def get_person(self, request: AnyRequest, person_id: FromPath[int]) -> PersonOut:
+    def get_person(self, request: AnyRequest, person_id: ObjectId) -> PersonOut:
         services, actor = services_of(request), actor_of(request)
         with services.engine.sessions() as s:
             return PersonOut.of(visible_person(s, actor, person_id), actor)

@@ -8,12 +8,15 @@ from pathlib import Path
 from typing import Annotated, Any
 
 from litestar import Controller, Response, get, post
-from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
+from litestar.params import FromQuery, JSONBody, QueryParameter
 from litestar.response import File
 
 from api.routes.cases import DocumentOut
 from api.routes.common import (
     AnyRequest,
+    ObjectId,
+    OptionalId,
+    PageSize,
     actor_of,
     decode_cursor,
     encode_cursor,
@@ -75,14 +78,14 @@ class TaskController(Controller):
     def queue(
         self,
         request: AnyRequest,
-        org_id: FromQuery[int | None] = None,
+        org_id: OptionalId = None,
         workflow: FromQuery[str | None] = None,
         state_name: Annotated[str | None, QueryParameter(name="state", description="状态")] = None,
         overdue: FromQuery[bool] = False,
-        assignee_id: FromQuery[int | None] = None,
+        assignee_id: OptionalId = None,
         unassigned: FromQuery[bool] = False,
         cursor: FromQuery[str | None] = None,
-        limit: FromQuery[int] = 50,
+        limit: PageSize = 50,
     ) -> QueuePage:
         """The caller's queues (and those they substitute for), soonest due first."""
         services, actor = services_of(request), actor_of(request)
@@ -115,19 +118,19 @@ class TaskController(Controller):
         return QueuePage(items, encode_cursor({"offset": offset + limit}) if more else None)
 
     @post("/{task_id:int}/claim", operation_id="claimTask", status_code=200, sync_to_thread=True)
-    def claim(self, request: AnyRequest, task_id: FromPath[int]) -> Response[Any]:
+    def claim(self, request: AnyRequest, task_id: ObjectId) -> Response[Any]:
         return self._change(
             request, task_id, "claim", lambda s, a, now, today: tasks.claim(s, a, task_id, now, today)
         )
 
     @post("/{task_id:int}/release", operation_id="releaseTask", status_code=200, sync_to_thread=True)
-    def release(self, request: AnyRequest, task_id: FromPath[int]) -> Response[Any]:
+    def release(self, request: AnyRequest, task_id: ObjectId) -> Response[Any]:
         return self._change(
             request, task_id, "release", lambda s, a, now, today: tasks.release(s, a, task_id)
         )
 
     @post("/{task_id:int}/assign", operation_id="assignTask", status_code=200, sync_to_thread=True)
-    def assign(self, request: AnyRequest, task_id: FromPath[int], data: JSONBody[AssignIn]) -> Response[Any]:
+    def assign(self, request: AnyRequest, task_id: ObjectId, data: JSONBody[AssignIn]) -> Response[Any]:
         def op(s: Any, a: Any, now: datetime, today: date) -> Any:
             return tasks.assign(s, a, task_id, data.user_id, now, today)
 
@@ -151,7 +154,7 @@ class NotificationController(Controller):
 
     @get("/", operation_id="listNotifications", sync_to_thread=True)
     def inbox(
-        self, request: AnyRequest, unread: FromQuery[bool] = False, limit: FromQuery[int] = 50
+        self, request: AnyRequest, unread: FromQuery[bool] = False, limit: PageSize = 50
     ) -> list[NotificationOut]:
         services, actor = services_of(request), actor_of(request)
         with services.engine.sessions() as s:
@@ -167,7 +170,7 @@ class NotificationController(Controller):
         status_code=204,
         sync_to_thread=True,
     )
-    def mark_read(self, request: AnyRequest, notification_id: FromPath[int]) -> None:
+    def mark_read(self, request: AnyRequest, notification_id: ObjectId) -> None:
         services, actor = services_of(request), actor_of(request)
         with services.engine.sessions.begin() as s:
             if not notifications.mark_read(
@@ -181,7 +184,7 @@ class DocumentController(Controller):
     tags = ["documents"]
 
     @get("/{document_id:int}", operation_id="getDocument", sync_to_thread=True)
-    def get_document(self, request: AnyRequest, document_id: FromPath[int]) -> DocumentOut:
+    def get_document(self, request: AnyRequest, document_id: ObjectId) -> DocumentOut:
         document = _visible_document(request, document_id)
         return DocumentOut(
             document.id, document.kind, document.title, document.status, document.number, document.error
@@ -193,7 +196,7 @@ class DocumentController(Controller):
         media_type="application/pdf",
         sync_to_thread=True,
     )
-    def download(self, request: AnyRequest, document_id: FromPath[int]) -> File:
+    def download(self, request: AnyRequest, document_id: ObjectId) -> File:
         document = _visible_document(request, document_id)
         if document.status != "ready" or not document.storage_path:
             raise Conflict(f"文书尚未生成（状态：{document.status}）")
