@@ -17,6 +17,7 @@ from litestar.template.config import TemplateConfig
 from sqlalchemy import text
 
 from api.bootstrap import TEMPLATES, Services
+from api.pages import login_form, login_page, logout_form
 from api.problems import engine_error, http_error
 from api.routes.admin import UserController, open_cases_report
 from api.routes.auth import AuthController, me
@@ -47,7 +48,7 @@ def ready(request: AnyRequest) -> Response[dict[str, str]]:
     return Response({"status": "ready"})
 
 
-@get("/", operation_id="home", include_in_schema=False, exclude_from_auth=True, sync_to_thread=False)
+@get("/", operation_id="home", include_in_schema=False, sync_to_thread=False)
 def home(request: AnyRequest) -> Template:
     return Template("pages/home.html", context={"workflows": services_of(request).registry.workflows()})
 
@@ -85,7 +86,7 @@ def create_app(services: Services, *, with_worker: bool = False) -> Litestar:
 
     api = Router(path="/", route_handlers=API_HANDLERS, guards=[_api_guard])
     return Litestar(
-        route_handlers=[health, ready, home, api],
+        route_handlers=[health, ready, home, login_page, login_form, logout_form, api],
         state=State({"services": services, "auth": auth}),
         exception_handlers={EngineError: engine_error, HTTPException: http_error},
         template_config=TemplateConfig(directory=TEMPLATES, engine=JinjaTemplateEngine),

@@ -71,12 +71,14 @@ def serve(with_worker: bool) -> None:
 
     from api.app import create_app
     from api.demo import DEMO_LOGINS
+    from api.logging_config import server_log_config
 
     services = bootstrap()
     app = create_app(services, with_worker=with_worker)
     click.echo(f"memberflow on http://{services.settings.host}:{services.settings.port}")
     click.echo(DEMO_LOGINS)
-    uvicorn.run(app, host=services.settings.host, port=services.settings.port, log_level="info")
+    log_config = server_log_config(services.settings.log_level)
+    uvicorn.run(app, host=services.settings.host, port=services.settings.port, log_config=log_config)
 
 
 @main.command()

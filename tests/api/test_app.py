@@ -33,7 +33,7 @@ def test_the_api_refuses_a_request_without_a_bearer_token(api: Api) -> None:
 
 
 def test_the_home_page_is_in_chinese_and_lists_the_workflows(api: Api) -> None:
-    page = api.client.get("/")
+    page = api.client.get("/", headers=api.headers("caseworker"))
     assert 'lang="zh-CN"' in page.text and "示例流程" in page.text
 
 

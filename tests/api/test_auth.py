@@ -76,3 +76,23 @@ def test_a_token_cookie_alone_does_not_open_the_api(login_ready: Api) -> None:
     login_ready.client.cookies.set("mf_token", f"Bearer {tokens['access_token']}")
     response = login_ready.client.get("/api/cases")
     assert response.status_code == 401
+
+
+def test_the_pages_log_in_with_a_cookie_and_a_csrf_token_and_refuse_a_form_without_it(
+    login_ready: Api,
+) -> None:
+    client = login_ready.client
+    page = client.get("/login")
+    assert page.status_code == 200 and "登录" in page.text
+    token = page.text.split('name="_csrf_token" value="')[1].split('"')[0]
+    forged = client.post("/login", data={"username": "caseworker", "password": PASSWORD})
+    assert forged.status_code == 403
+    done = client.post(
+        "/login",
+        data={"username": "caseworker", "password": PASSWORD, "_csrf_token": token},
+        follow_redirects=False,
+    )
+    assert done.status_code in (301, 302, 303) and "mf_token" in done.cookies
+    home = client.get("/")
+    assert home.status_code == 200 and 'lang="zh-CN"' in home.text
+    assert client.get("/api/cases").status_code == 401  # the cookie never opens the JSON API

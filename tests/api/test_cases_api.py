@@ -144,3 +144,31 @@ def test_history_lists_each_event_with_its_actor_and_rule_set(api: Api) -> None:
     ]
     assert events[1]["policy_version"] == "national@1/示例细则(2014)"
     assert date.fromisoformat(events[1]["effective_date"]) == date(2026, 3, 2)
+
+
+def test_a_members_own_account_sees_only_their_own_cases(api: Api) -> None:
+    from sqlalchemy import delete
+
+    from engine.models import RoleGrant
+
+    mine = _open(api)["case_id"]
+    with api.world.engine.sessions.begin() as s:  # the member keeps no role: only self-service
+        s.execute(delete(RoleGrant).where(RoleGrant.user_id == api.world.member.user_id))
+    other = api.post("caseworker", "/api/people", {
+        "name": "赵强", "sex": "男", "birth_date": "1995-02-03", "org_id": api.world.branch.id,
+        "id_number": _id("19950203", "011"),
+    }).json()  # fmt: skip
+    theirs = api.post("caseworker", "/api/cases", {"workflow": "example", "subject_id": other["id"],
+                      "org_id": api.world.branch.id, "parties": {"home_side": api.world.home_branch.id,
+                      "work_side": api.world.branch.id}}).json()["case_id"]  # fmt: skip
+    listed = [c["id"] for c in api.get("member", "/api/cases").json()["items"]]
+    assert listed == [mine]
+    assert api.get("member", f"/api/cases/{theirs}").status_code == 404
+    assert api.get("member", f"/api/cases/{mine}").status_code == 200
+
+
+def _id(birth: str, serial: str) -> str:
+    from engine.identity import check_digit
+
+    first17 = f"620724{birth}{serial}"
+    return first17 + check_digit(first17)

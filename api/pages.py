@@ -1,0 +1,57 @@
+"""The web pages' login and logout: the same token as the API, in an HttpOnly cookie, with CSRF."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Annotated, Any
+
+from litestar import Request, Response, get, post
+from litestar.enums import RequestEncodingType
+from litestar.params import Body, FromQuery
+from litestar.response import Redirect, Template
+
+from api.routes.common import services_of
+from api.security import TOKEN_COOKIE, authenticate, client_of
+from engine.models import User
+
+FormBody = Body(media_type=RequestEncodingType.URL_ENCODED)
+PAGE_SESSION = timedelta(hours=8)  # a working day at the desk; the API's bearer tokens stay short
+
+
+@get(
+    "/login", operation_id="loginPage", include_in_schema=False, exclude_from_auth=True, sync_to_thread=False
+)
+def login_page(error: FromQuery[str] = "") -> Template:
+    return Template("pages/login.html", context={"error": error})
+
+
+@post(
+    "/login", operation_id="loginForm", include_in_schema=False, exclude_from_auth=True, sync_to_thread=True
+)
+def login_form(request: Request[Any, Any, Any], data: Annotated[dict[str, str], FormBody]) -> Response[Any]:
+    services = services_of(request)
+    with services.engine.sessions.begin() as session:
+        outcome = authenticate(
+            services, session, data.get("username", ""), data.get("password", ""), client_of(request)
+        )
+        user_id = outcome.id if isinstance(outcome, User) else None
+    if user_id is None:
+        message = getattr(outcome, "message", "登录失败")
+        return Template("pages/login.html", context={"error": message}, status_code=401)
+    token = request.app.state.auth.create_token(identifier=str(user_id), token_expiration=PAGE_SESSION)
+    response = Redirect("/")
+    response.set_cookie(
+        TOKEN_COOKIE,
+        f"Bearer {token}",
+        httponly=True,
+        samesite="strict",
+        max_age=int(PAGE_SESSION.total_seconds()),
+    )
+    return response
+
+
+@post("/logout", operation_id="logoutForm", include_in_schema=False, sync_to_thread=False)
+def logout_form() -> Redirect:
+    response = Redirect("/login")
+    response.delete_cookie(TOKEN_COOKIE)
+    return response
