@@ -112,10 +112,11 @@ class MachineFactory:
             joined=tuple(model.joined),
         )
 
-    def initial_value(self, workflow: Workflow) -> StateValue:
+    def initial_value(self, workflow: Workflow, state: str | None = None) -> StateValue:
+        """The stored value of a case entering `state` (default: the workflow's initial state)."""
         machine = self.machine(workflow)
         model = _Model()
-        machine.add_model(model, initial=workflow.initial)
+        machine.add_model(model, initial=state or workflow.initial)
         try:
             value: StateValue = model.state
             return value

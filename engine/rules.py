@@ -62,7 +62,11 @@ class RuleContext:
         kind, _, key = anchor.partition(".")
         if kind == "event":
             event = self.last(key)
-            return event.on if event else None
+            if event:
+                return event.on
+            recorded = self.data.get(key)  # a case imported part-way carries its earlier acts' dates
+            on = recorded.get("on") if isinstance(recorded, Mapping) else None
+            return date.fromisoformat(on) if isinstance(on, str) else None
         if kind == "data":
             value = self.data.get(key)
             return date.fromisoformat(value) if isinstance(value, str) else value

@@ -135,8 +135,13 @@ class Engine:
         data: Mapping[str, Any] | None = None,
         on: date | None = None,
         profile: str = "national",
+        start_state: str | None = None,
+        entered_on: Mapping[str, date] | None = None,
     ) -> FireResult:
-        """Open a case inside the caller's transaction (another case's action may open it)."""
+        """Open a case inside the caller's transaction (another case's action may open it).
+
+        `start_state` opens it part-way (a member imported in the middle of a process), with the
+        day each state was entered in `entered_on`, so its clocks run from the real dates."""
         definition = self.registry.get(workflow)
         policy = self.registry.profile(profile)
         org = session.get(Org, org_id)
@@ -166,12 +171,16 @@ class Engine:
         session.flush()
         if not actor.is_system and not _may_open(session, actor, case, definition):
             raise Forbidden("您没有在该组织发起此流程的权限")
-        value = self.machines.initial_value(definition)
+        if start_state is not None and start_state not in state_paths(definition):
+            raise InvalidInput({"start_state": f"流程“{definition.title}”没有环节 {start_state}"})
+        value = self.machines.initial_value(definition, start_state)
         entered = active_paths(value)
+        since = dict(entered_on or {})
         case.state, case.state_detail = top_state(value), value
-        case.entered = {p: day.isoformat() for p in entered}
+        case.entered = {p: _entered_since(p, since, day).isoformat() for p in entered}
         event = audit.append(
-            session, case, kind="open", action="open_case", actor_user_id=actor.user_id,
+            session, case, kind="open", action="import_case" if start_state else "open_case",
+            actor_user_id=actor.user_id,
             at=self.clock.now(), effective_date=day, from_state=None, to_state=value,
             inputs=dict(case.data), reason="", policy_version=policy.label_on(day),
         )  # fmt: skip
@@ -476,6 +485,16 @@ def _apply_derived(case: Case, action: Action, ctx: RuleContext) -> None:
 
 def _json_safe(values: Mapping[str, Any]) -> dict[str, Any]:
     return {k: v.isoformat() if isinstance(v, date) else v for k, v in values.items()}
+
+
+def _entered_since(path: str, since: Mapping[str, date], default: date) -> date:
+    """The recorded entry date of a state, else of its nearest ancestor that has one."""
+    parts = path.split(SEPARATOR)
+    for depth in range(len(parts), 0, -1):
+        ancestor = SEPARATOR.join(parts[:depth])
+        if ancestor in since:
+            return since[ancestor]
+    return default
 
 
 def _action(workflow: Workflow, name: str) -> Action:

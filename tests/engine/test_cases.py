@@ -106,3 +106,34 @@ def test_a_link_to_an_unknown_workflow_is_reported() -> None:
     registry = Registry()
     registry.add(replace(EXAMPLE, actions=(*EXAMPLE.actions[:-2], broken, EXAMPLE.actions[-1])))
     assert registry.link_problems() == ["action 'open_review' of 'example' opens unknown workflow 'nonesuch'"]
+
+
+def test_a_case_imported_part_way_keeps_the_real_dates_its_clocks_run_from(world: World) -> None:
+    with world.engine.sessions.begin() as s:
+        result = world.engine.open_case_in(
+            s, workflow="example", subject_id=world.subject.id, org_id=world.branch.id, actor=world.caseworker,
+            parties={"home_side": world.home_branch.id, "work_side": world.branch.id},
+            data={"approve": {"on": "2026-01-09"}}, start_state="NOTICE",
+            entered_on={"NOTICE": date(2026, 1, 9)},
+        )  # fmt: skip
+    assert sorted(result.state_detail[0] if isinstance(result.state_detail[0], list) else result.state_detail) == [
+        "NOTICE.HOME.OPEN", "NOTICE.WORK.OPEN",
+    ]  # fmt: skip
+    with world.engine.sessions() as s:
+        case = s.get(Case, result.case_id)
+        [task] = s.scalars(select(Task).where(Task.case_id == result.case_id, Task.status == "open"))
+        [event] = s.scalars(select(Event).where(Event.case_id == result.case_id))
+        assert case is not None and case.entered["NOTICE"] == "2026-01-09"
+    assert event.action == "import_case"
+    assert task.due_date == date(2026, 1, 16)  # five working days from the recorded approval
+    done = world.engine.fire(result.case_id, "finish_home_notice", world.home_caseworker, expected_version=1)
+    assert done.version == 2  # the notice period counts from the imported approval date
+
+
+def test_importing_into_an_unknown_state_is_refused(world: World) -> None:
+    with pytest.raises(InvalidInput) as refused, world.engine.sessions.begin() as s:
+        world.engine.open_case_in(
+            s, workflow="example", subject_id=world.subject.id, org_id=world.branch.id, actor=world.caseworker,
+            start_state="NOWHERE",
+        )  # fmt: skip
+    assert "没有环节 NOWHERE" in refused.value.errors["start_state"]
