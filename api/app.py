@@ -17,7 +17,7 @@ from litestar.template.config import TemplateConfig
 from sqlalchemy import text
 
 from api.bootstrap import TEMPLATES, Services
-from api.pages import login_form, login_page, logout_form
+from api.pages import login_form, login_page, logout_form, verify_page
 from api.problems import engine_error, http_error
 from api.routes.admin import UserController, open_cases_report
 from api.routes.auth import AuthController, me
@@ -86,7 +86,7 @@ def create_app(services: Services, *, with_worker: bool = False) -> Litestar:
 
     api = Router(path="/", route_handlers=API_HANDLERS, guards=[_api_guard])
     return Litestar(
-        route_handlers=[health, ready, home, login_page, login_form, logout_form, api],
+        route_handlers=[health, ready, home, login_page, login_form, logout_form, verify_page, api],
         state=State({"services": services, "auth": auth}),
         exception_handlers={EngineError: engine_error, HTTPException: http_error},
         template_config=TemplateConfig(directory=TEMPLATES, engine=JinjaTemplateEngine),

@@ -30,7 +30,7 @@ class Services:
 
 def load_registry() -> Registry:
     """Every workflow and profile, validated; raises DefinitionError on the first unsound one."""
-    registry = Registry(templates_root=TEMPLATES)
+    registry = Registry(templates_root=TEMPLATES / "documents")
     for profile in workflows.PROFILES:
         registry.add_profile(profile)
     for workflow in workflows.DEFINITIONS:

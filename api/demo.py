@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from api.bootstrap import Services
 from api.demo_scenarios import scenarios_for
 from engine.authz import Actor, load_actor, resolve_org
+from engine.calendar import add_months
 from engine.clock import FixedClock
 from engine.definitions import Field, FieldType, Workflow
 from engine.demo_identities import IdentityFactory
@@ -159,7 +160,7 @@ def _person(
         id_number=who.id_number, education=who.education, phone=who.phone, status=status,
         org_id=branch.id, work_unit=branch.name.removesuffix("党支部"),
         mobile=branch.kind == "mobile_members_org", admitted_on=admitted,
-        full_member_since=admitted + timedelta(days=365) if admitted and status == "full_member" else None,
+        full_member_since=add_months(admitted, 12) if admitted and status == "full_member" else None,
         dues_paid_until=date(2026, 10, 31) if admitted else None,
     )  # fmt: skip
     session.add(person)

@@ -21,13 +21,15 @@ from sqlalchemy.orm import Session
 
 from api.bootstrap import Services
 from api.email import send_email
+from api.rendering import render_document
 from engine import outbox
+from engine.documents import RENDER_TOPIC
 from engine.models import Outbox
 from engine.timers import sweep
 
 log = logging.getLogger(__name__)
 Handler = Callable[[Services, Session, dict[str, Any]], None]
-HANDLERS: dict[str, Handler] = {"send_email": send_email}
+HANDLERS: dict[str, Handler] = {"send_email": send_email, RENDER_TOPIC: render_document}
 
 
 def make_broker(url: str) -> dramatiq.Broker:

@@ -7,12 +7,14 @@ from typing import Annotated, Any
 
 from litestar import Request, Response, get, post
 from litestar.enums import RequestEncodingType
-from litestar.params import Body, FromQuery
+from litestar.params import Body, FromPath, FromQuery
 from litestar.response import Redirect, Template
+from sqlalchemy import select
 
 from api.routes.common import services_of
 from api.security import TOKEN_COOKIE, authenticate, client_of
-from engine.models import User
+from engine.identity import mask_name
+from engine.models import Case, Document, Org, User
 
 FormBody = Body(media_type=RequestEncodingType.URL_ENCODED)
 PAGE_SESSION = timedelta(hours=8)  # a working day at the desk; the API's bearer tokens stay short
@@ -55,3 +57,33 @@ def logout_form() -> Redirect:
     response = Redirect("/login")
     response.delete_cookie(TOKEN_COOKIE)
     return response
+
+
+@get(
+    "/verify/{code:str}",
+    operation_id="verifyDocument",
+    include_in_schema=False,
+    exclude_from_auth=True,
+    sync_to_thread=True,
+)
+def verify_page(request: Request[Any, Any, Any], code: FromPath[str]) -> Template:
+    """Public: is this document genuine? Its number, issuer, date and kind, and a masked name only."""
+    services = services_of(request)
+    with services.engine.sessions() as session:
+        document = session.scalar(select(Document).where(Document.verify_code == code[:32]))
+        if document is None or document.status != "ready":
+            return Template("pages/verify.html", context={"found": False}, status_code=404)
+        issuer = session.get(Org, document.issuer_org_id) if document.issuer_org_id else None
+        case = session.get(Case, document.case_id)
+        assert case is not None
+        context = {
+            "found": True,
+            "number": document.number,
+            "title": document.title,
+            "kind": document.kind,
+            "issuer": issuer.name if issuer else "",
+            "issued_at": document.rendered_at,
+            "name": mask_name(case.subject.name),
+            "sha256": document.sha256,
+        }
+    return Template("pages/verify.html", context=context)

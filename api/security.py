@@ -68,7 +68,16 @@ def make_auth(services: Services) -> JWTCookieAuth[Actor, Token]:
         token_secret=services.settings.secret_key,
         default_token_expiration=ACCESS_TTL,
         key=TOKEN_COOKIE,
-        exclude=["/health", "/ready", "/schema", "/api/auth/login", "/api/auth/refresh", "/static", "/login"],
+        exclude=[
+            "/health",
+            "/ready",
+            "/schema",
+            "/api/auth/login",
+            "/api/auth/refresh",
+            "/static",
+            "/login",
+            "/verify",
+        ],
         samesite="strict",
         secure=False,  # set by the reverse proxy in production; the embedded server speaks plain HTTP
     )

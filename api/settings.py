@@ -30,6 +30,10 @@ class Settings:
     )
     policy_profile: str = field(default_factory=lambda: _env("MEMBERFLOW_POLICY_PROFILE", "national"))
     log_level: str = field(default_factory=lambda: _env("MEMBERFLOW_LOG_LEVEL", "INFO"))
+    # Where rendered documents are kept: "file" (under MEMBERFLOW_DATA_DIR/documents) or "database".
+    storage: str = field(default_factory=lambda: _env("MEMBERFLOW_STORAGE", "file"))
+    # The public address printed under each document's QR code for /verify/<code>.
+    public_url: str = field(default_factory=lambda: _env("MEMBERFLOW_PUBLIC_URL", "http://127.0.0.1:8000"))
     sweep_seconds: float = field(default_factory=lambda: float(_env("MEMBERFLOW_SWEEP_SECONDS", "60")))
     # E-mail for notifications: smtp://host:port (empty = in-app inbox only); sender address.
     smtp_url: str = field(default_factory=lambda: _env("MEMBERFLOW_SMTP_URL", ""))

@@ -188,6 +188,8 @@ class DocumentSpec:
     kind: str
     title: str
     template: str
+    issuer: str = At.OWNER  # the organization that issues (and numbers) it, relative to the case
+    number_prefix: str = ""  # e.g. "组转字": numbers read 〈issuer short name〉组转字〔2026〕第0001号
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Text,
@@ -280,6 +281,8 @@ class Timer(Base):
 
 
 class Document(Base):
+    """An official notice or letter: numbered when issued, rendered to PDF afterwards, never re-rendered."""
+
     __tablename__ = "documents"
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
@@ -288,6 +291,12 @@ class Document(Base):
     title: Mapped[str] = mapped_column(String(200))
     template: Mapped[str] = mapped_column(String(200))
     status: Mapped[str] = mapped_column(String(20), default="pending")
+    issuer_org_id: Mapped[int | None] = mapped_column(ForeignKey("orgs.id"))
+    year: Mapped[int | None] = mapped_column(Integer)
+    sequence: Mapped[int | None] = mapped_column(Integer)
+    verify_code: Mapped[str | None] = mapped_column(String(32), unique=True)
+    corrects_id: Mapped[int | None] = mapped_column(ForeignKey("documents.id"))
+    rendered_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     number: Mapped[str | None] = mapped_column(String(60))
     sha256: Mapped[str | None] = mapped_column(String(64))
     storage_path: Mapped[str | None] = mapped_column(String(400))
@@ -374,3 +383,39 @@ class IdempotencyRecord(Base):
     status_code: Mapped[int] = mapped_column(Integer)
     body: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class DocumentCounter(Base):
+    """The last number issued per issuing organization, document kind and year (no gaps, no repeats)."""
+
+    __tablename__ = "document_counters"
+    org_id: Mapped[int] = mapped_column(ForeignKey("orgs.id"), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(60), primary_key=True)
+    year: Mapped[int] = mapped_column(Integer, primary_key=True)
+    last: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class StoredBlob(Base):
+    """Document bytes when the database is the chosen storage."""
+
+    __tablename__ = "stored_blobs"
+    key: Mapped[str] = mapped_column(String(100), primary_key=True)
+    content: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class PersonChange(Base):
+    """One field of a person changed outside a case (a corrected roster import): the person's history.
+
+    Values are kept as the text the roster shows ('2025-07-01', '是'), so the history reads the same
+    whatever the column's type; `old` is empty for a field set for the first time."""
+
+    __tablename__ = "person_changes"
+    __table_args__ = (Index("ix_person_changes_person_id_id", "person_id", "id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
+    field: Mapped[str] = mapped_column(String(60))
+    old: Mapped[str | None] = mapped_column(Text)
+    new: Mapped[str | None] = mapped_column(Text)
+    source: Mapped[str] = mapped_column(String(200))
+    changed_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    changed_at: Mapped[datetime] = mapped_column(UtcDateTime())

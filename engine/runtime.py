@@ -17,7 +17,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
-from engine import audit, outbox, schedule
+from engine import audit, documents, schedule
 from engine.authz import SYSTEM, Actor, can_see, case_orgs, permitted, resolve_org
 from engine.calendar import WorkingCalendar
 from engine.clock import Clock
@@ -42,7 +42,7 @@ from engine.machine import (
     state_paths,
     top_state,
 )
-from engine.models import Case, CaseParty, Document, Event, Org, Person
+from engine.models import Case, CaseParty, Event, Org, Person
 from engine.policy import PolicyProfile
 from engine.registry import Registry
 from engine.relocation import relocate
@@ -331,14 +331,7 @@ class Engine:
     def _queue_document(
         self, session: Session, case: Case, workflow: Workflow, event: Event, kind: str
     ) -> None:
-        spec = workflow.document(kind)
-        document = Document(
-            case_id=case.id, event_id=event.id, kind=kind, title=spec.title,
-            template=spec.template, created_at=self.clock.now(),
-        )  # fmt: skip
-        session.add(document)
-        session.flush()
-        outbox.enqueue(session, "render_document", {"document_id": document.id}, self.clock.now())
+        documents.issue(session, case, workflow.document(kind), event.id, self.clock.now())
 
     # -- explaining ------------------------------------------------------------------------
 

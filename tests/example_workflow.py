@@ -14,6 +14,7 @@ from engine.definitions import (
     Action,
     At,
     CaseOpening,
+    DocumentSpec,
     Due,
     DurationUnit,
     Field,
@@ -221,6 +222,7 @@ EXAMPLE = Workflow(
             ),
             rules=(vote_passed,),
             subject_status="probationary_member",
+            documents=("admission_notice",),
             sets_data=probation_period,
             sets_subject=admission_date,
         ),
@@ -258,6 +260,11 @@ EXAMPLE = Workflow(
         ),
     ),
     opened_by=(Permission("caseworker"),),
+    documents=(
+        DocumentSpec(
+            "admission_notice", "接收预备党员通知", "common/notice.html", At.APPROVING_COMMITTEE, "组通字"
+        ),
+    ),
     main_path=("submit", "approve", "finish_home_notice", "finish_work_notice", "hold_vote"),
     supervised_by=(Permission("committee_approver", At.APPROVING_COMMITTEE),),
 )

@@ -138,8 +138,8 @@ def test_one_rule_shared_by_two_actions_is_not_a_conflict() -> None:
 
 
 def test_an_action_producing_an_unknown_document_kind_is_reported() -> None:
-    broken = _with_action(EXAMPLE, "hold_vote", documents=("admission_notice",))
-    assert validate(broken) == ["action 'hold_vote' produces unknown document 'admission_notice'"]
+    broken = _with_action(EXAMPLE, "hold_vote", documents=("admission_notice", "no_such_notice"))
+    assert validate(broken) == ["action 'hold_vote' produces unknown document 'no_such_notice'"]
 
 
 def test_a_document_whose_template_file_is_missing_is_reported_until_the_file_exists(tmp_path: Path) -> None:

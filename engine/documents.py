@@ -1,0 +1,84 @@
+"""Issuing documents: each gets its number when the act that produces it commits.
+
+Numbers run per issuing organization, kind and year with no gaps and no repeats: the counter row
+is locked and incremented in the same transaction as the act, so a rolled-back act takes its
+number back, and two workers issuing at once queue on the counter. Rendering comes later, as a job;
+a rendered document is never rendered again — a correction is a new document linked to the old.
+"""
+
+from __future__ import annotations
+
+import secrets
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from engine import outbox
+from engine.authz import resolve_org
+from engine.definitions import DocumentSpec
+from engine.errors import Conflict, DefinitionError
+from engine.models import Case, Document, DocumentCounter, Org
+
+RENDER_TOPIC = "render_document"
+
+
+def allocate(session: Session, org: Org, kind: str, year: int) -> int:
+    """The next number of this organization's documents of this kind in this year."""
+    query = select(DocumentCounter).where(
+        DocumentCounter.org_id == org.id, DocumentCounter.kind == kind, DocumentCounter.year == year
+    )
+    if session.get_bind().dialect.name == "postgresql":
+        query = query.with_for_update()
+    counter = session.scalar(query)
+    if counter is None:
+        counter = DocumentCounter(org_id=org.id, kind=kind, year=year, last=0)
+        session.add(counter)
+    counter.last += 1
+    session.flush()
+    return counter.last
+
+
+def number_text(org: Org, spec: DocumentSpec, year: int, sequence: int) -> str:
+    """GB/T 9704 style 发文字号: issuer's short name + prefix + 〔year〕 + 第NNNN号."""
+    return f"{org.short_name or org.name}{spec.number_prefix}〔{year}〕第{sequence:04d}号"
+
+
+def issue(
+    session: Session,
+    case: Case,
+    spec: DocumentSpec,
+    event_id: int,
+    now: datetime,
+    corrects: Document | None = None,
+) -> Document:
+    """Create the numbered document row and queue its rendering, in the caller's transaction."""
+    org = resolve_org(session, case, spec.issuer)
+    if org is None:
+        raise DefinitionError(f"文书“{spec.title}”找不到发文组织（{spec.issuer}）")
+    year = now.year
+    sequence = allocate(session, org, spec.kind, year)
+    document = Document(
+        case_id=case.id, event_id=event_id, kind=spec.kind, title=spec.title, template=spec.template,
+        issuer_org_id=org.id, year=year, sequence=sequence, number=number_text(org, spec, year, sequence),
+        verify_code=secrets.token_hex(8), corrects_id=corrects.id if corrects else None, created_at=now,
+    )  # fmt: skip
+    session.add(document)
+    session.flush()
+    outbox.enqueue(session, RENDER_TOPIC, {"document_id": document.id}, now)
+    return document
+
+
+def correct(session: Session, original: Document, spec: DocumentSpec, case: Case, now: datetime) -> Document:
+    """A corrected issue of a document: a new number, linked to the one it replaces."""
+    if original.status != "ready":
+        raise Conflict("原文书尚未生成，无需更正，可直接重新生成")
+    return issue(session, case, spec, original.event_id, now, corrects=original)
+
+
+def retry(session: Session, document: Document, now: datetime) -> None:
+    """Queue a failed rendering again (the number stays: it was issued with the act)."""
+    if document.status == "ready":
+        raise Conflict("文书已生成，不能重新生成；如需更正请出具更正文书")
+    document.status, document.error = "pending", ""
+    outbox.enqueue(session, RENDER_TOPIC, {"document_id": document.id}, now)
