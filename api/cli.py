@@ -156,3 +156,100 @@ def calendar_load(file: Path) -> None:
         f"loaded {schedule.year}: {len(schedule.holidays)} holidays, "
         f"{len(schedule.make_up_workdays)} make-up workdays"
     )
+
+
+# -- spreadsheets (issue 12) -------------------------------------------------------------------
+
+SPREADSHEET = click.Path(dir_okay=False, path_type=Path)
+
+
+@main.group("import")
+def import_group() -> None:
+    """导入组织或人员花名册（.xlsx，格式见 `memberflow template`）。"""
+
+
+def _run_import(kind: str, file: Path, dry_run: bool, details: bool) -> None:
+    from api.importing import import_orgs, import_people
+
+    services = bootstrap()
+    data = file.read_bytes()
+    with services.engine.sessions.begin() as session:
+        if kind == "orgs":
+            report = import_orgs(session, data, dry_run=dry_run, filename=file.name, engine=services.engine)
+        else:
+            report = import_people(
+                session, data, dry_run=dry_run, filename=file.name, engine=services.engine,
+                profile=services.settings.policy_profile,
+            )  # fmt: skip
+    for line in report.lines(details=details):
+        click.echo(line, err=not report.ok)
+    if not report.ok:
+        sys.exit(1)
+
+
+@import_group.command("orgs")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--dry-run", is_flag=True, help="只检查并报告将新增和更新的内容，不写入。")
+@click.option("--details", is_flag=True, help="逐行列出处理结果（含新增和无变化的行）。")
+def import_orgs_command(file: Path, dry_run: bool, details: bool) -> None:
+    """导入组织（“组织”工作表）。"""
+    _run_import("orgs", file, dry_run, details)
+
+
+@import_group.command("people")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--dry-run", is_flag=True, help="只检查并报告将新增和更新的内容，不写入。")
+@click.option("--details", is_flag=True, help="逐行列出处理结果（含新增和无变化的行）。")
+def import_people_command(file: Path, dry_run: bool, details: bool) -> None:
+    """导入人员花名册（“人员”工作表；同一文件中的“组织”工作表先导入）。"""
+    _run_import("people", file, dry_run, details)
+
+
+@main.command("export")
+@click.argument("kind", type=click.Choice(["orgs", "people"]))
+@click.argument("file", type=SPREADSHEET)
+@click.option("--org", "org_name", default="", help="人员：只导出该组织（全称）及其下级组织的人员。")
+def export_command(kind: str, file: Path, org_name: str) -> None:
+    """导出组织或人员花名册，格式与导入模板相同（可修改后再导入）。"""
+    from sqlalchemy import select
+
+    from api.importing import export_orgs, export_people
+    from engine.models import Org
+
+    services = bootstrap()
+    with services.engine.sessions() as session:
+        if kind == "orgs":
+            data = export_orgs(session)
+        else:
+            org_id = session.scalar(select(Org.id).where(Org.name == org_name)) if org_name else None
+            if org_name and org_id is None:
+                raise click.ClickException(f"找不到组织“{org_name}”")
+            data = export_people(session, org_id=org_id)
+    file.write_bytes(data)
+    click.echo(f"已导出到 {file}")
+
+
+@main.command("template")
+@click.argument("kind", type=click.Choice(["orgs", "people"]))
+@click.argument("file", type=SPREADSHEET)
+def template_command(kind: str, file: Path) -> None:
+    """写出空白导入模板（含填写说明工作表）。"""
+    from api.importing import template
+
+    file.write_bytes(template(kind))
+    click.echo(f"已写出{'组织' if kind == 'orgs' else '人员'}导入模板 {file}")
+
+
+@main.command()
+@click.argument("case_id", type=int)
+@click.argument("out", type=click.Path(dir_okay=False, path_type=Path))
+def archive(case_id: int, out: Path) -> None:
+    """Write a case's archive (材料归档) to OUT: contents, history and every document, as one PDF."""
+    from api.archive import build_archive
+
+    services = bootstrap()
+    try:
+        out.write_bytes(build_archive(services, case_id, SYSTEM))
+    except EngineError as exc:
+        raise click.ClickException(exc.message) from exc
+    click.echo(f"archive of case {case_id} written to {out}")

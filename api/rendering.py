@@ -27,7 +27,7 @@ from engine.models import Case, CaseParty, Document, Event, Org
 if TYPE_CHECKING:
     from api.bootstrap import Services
 
-_environment = Environment(
+environment = Environment(
     loader=FileSystemLoader(TEMPLATES / "documents"),
     autoescape=select_autoescape(default=True),
     undefined=StrictUndefined,
@@ -39,7 +39,7 @@ def cn_date(day: date) -> str:
     return f"{day.year}年{day.month}月{day.day}日"
 
 
-_environment.filters["cn_date"] = cn_date
+environment.filters["cn_date"] = cn_date
 
 
 def render_document(services: Services, session: Session, payload: dict[str, Any]) -> None:
@@ -68,7 +68,7 @@ def render_document(services: Services, session: Session, payload: dict[str, Any
 def render_pdf(services: Services, session: Session, document: Document) -> bytes:
     from weasyprint import HTML  # imported here: only workers render
 
-    html = _environment.get_template(document.template).render(**context(services, session, document))
+    html = environment.get_template(document.template).render(**context(services, session, document))
     return bytes(HTML(string=html, base_url=str(TEMPLATES / "documents")).write_pdf(pdf_variant="pdf/a-3b"))
 
 

@@ -11,7 +11,9 @@ from __future__ import annotations
 import secrets
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from engine import outbox
@@ -24,19 +26,22 @@ RENDER_TOPIC = "render_document"
 
 
 def allocate(session: Session, org: Org, kind: str, year: int) -> int:
-    """The next number of this organization's documents of this kind in this year."""
-    query = select(DocumentCounter).where(
-        DocumentCounter.org_id == org.id, DocumentCounter.kind == kind, DocumentCounter.year == year
+    """The next number of this organization's documents of this kind in this year.
+
+    The counter row is created if missing (insert-or-ignore, so two first issues do not collide),
+    then incremented with one `UPDATE … RETURNING`, which holds its row lock until commit."""
+    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    session.execute(
+        insert(DocumentCounter).values(org_id=org.id, kind=kind, year=year, last=0).on_conflict_do_nothing()
     )
-    if session.get_bind().dialect.name == "postgresql":
-        query = query.with_for_update()
-    counter = session.scalar(query)
-    if counter is None:
-        counter = DocumentCounter(org_id=org.id, kind=kind, year=year, last=0)
-        session.add(counter)
-    counter.last += 1
-    session.flush()
-    return counter.last
+    counter = DocumentCounter.__table__.c
+    bumped = session.execute(
+        update(DocumentCounter)
+        .where(counter.org_id == org.id, counter.kind == kind, counter.year == year)
+        .values(last=counter.last + 1)
+        .returning(counter.last)
+    )
+    return int(bumped.scalar_one())
 
 
 def number_text(org: Org, spec: DocumentSpec, year: int, sequence: int) -> str:

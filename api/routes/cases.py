@@ -10,7 +10,9 @@ from litestar import Controller, Response, get, post
 from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 from sqlalchemy import select
 
+from api.archive import build_archive
 from api.routes.common import (
+    SYSTEM_ACTION_LABELS,
     AnyRequest,
     ObjectId,
     OptionalId,
@@ -284,6 +286,18 @@ class CaseController(Controller):
 
         return idempotent(request, {"case": case_id, "action": action, **asdict(data)}, work)
 
+    @get(
+        "/{case_id:int}/archive.pdf",
+        operation_id="getCaseArchive",
+        media_type="application/pdf",
+        sync_to_thread=True,
+    )
+    def archive(self, request: AnyRequest, case_id: ObjectId) -> Response[bytes]:
+        """The case's archive: contents, history and every document in one PDF."""
+        pdf = build_archive(services_of(request), case_id, actor_of(request))
+        headers = {"Content-Disposition": f'attachment; filename="case-{case_id}-archive.pdf"'}
+        return Response(pdf, media_type="application/pdf", headers=headers)
+
     @get("/{case_id:int}/history", operation_id="getCaseHistory", sync_to_thread=True)
     def history(
         self,
@@ -311,7 +325,7 @@ class CaseController(Controller):
                 e.seq,
                 e.kind,
                 e.action,
-                labels.get(e.action, _SYSTEM_LABELS.get(e.action, e.action)),
+                labels.get(e.action, SYSTEM_ACTION_LABELS.get(e.action, e.action)),
                 e.actor_user_id,
                 name or "系统",
                 e.at,
@@ -324,16 +338,6 @@ class CaseController(Controller):
         ]
         more = len(rows) > limit
         return HistoryPage(items, encode_cursor({"seq": items[-1].seq}) if more and items else None)
-
-
-_SYSTEM_LABELS = {
-    "open_case": "立案",
-    "move_case": "转移承办组织",
-    "migrate_case": "迁移到新版本流程",
-    "suspend_deadlines": "中止期限",
-    "resume_deadlines": "恢复期限",
-    "extend_deadline": "延长期限",
-}
 
 
 def read_case(engine: Engine, actor: Actor, case_id: int) -> CaseOut:

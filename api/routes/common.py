@@ -27,6 +27,14 @@ OptionalId = Annotated[int | None, QueryParameter(ge=1, le=MAX_ID)]
 PageSize = Annotated[int, QueryParameter(ge=1, le=MAX_PAGE)]
 FULL_IDENTITY_ROLES = frozenset({"organization_department", "administrator"})
 AnyRequest = Request[Any, Any, Any]
+SYSTEM_ACTION_LABELS = {
+    "open_case": "立案",
+    "move_case": "转移承办组织",
+    "migrate_case": "迁移到新版本流程",
+    "suspend_deadlines": "中止期限",
+    "resume_deadlines": "恢复期限",
+    "extend_deadline": "延长期限",
+}  # acts of the engine itself, not of a workflow
 
 
 def services_of(request: AnyRequest) -> Services:

@@ -20,7 +20,7 @@ from api.bootstrap import Services
 from api.settings import Settings
 from api.storage import make_storage
 from engine import documents
-from engine.errors import Conflict
+from engine.errors import Conflict, NotFound
 from engine.models import Base, Case, Document, Outbox, Person
 from tests.conftest import POSTGRES_URL
 from tests.engine.conftest import World, build_world
@@ -167,3 +167,19 @@ def test_two_processes_issuing_200_documents_at_once_get_200_distinct_consecutiv
         numbers = set(conn.scalars(select(Document.number)))
     assert sequences == list(range(1, 201))
     assert len(numbers) == 200
+
+
+def test_a_cases_archive_is_one_pdf_with_contents_history_and_every_document(
+    world: World, services: Services
+) -> None:
+    from api.archive import build_archive
+
+    document = _render(services, _approved(world).id)
+    pdf = PdfReader(io.BytesIO(build_archive(services, document.case_id, world.approver)))
+    outline = [item.title for item in pdf.outline if not isinstance(item, list)]  # type: ignore[union-attr]
+    assert outline == ["目录与办理记录", f"接收预备党员通知 {document.number}"]
+    first = pdf.pages[0].extract_text().replace(" ", "")
+    assert "示例流程材料归档" in first and "支部大会表决" in first and "立案" in first
+    assert len(pdf.pages) >= 3
+    with pytest.raises(NotFound):
+        build_archive(services, document.case_id, world.outsider)
