@@ -23,6 +23,7 @@ from api.routes.admin import UserController, open_cases_report
 from api.routes.auth import AuthController, me
 from api.routes.cases import CaseController
 from api.routes.common import AnyRequest, services_of
+from api.routes.imports import ImportController
 from api.routes.orgs import OrgController
 from api.routes.people import PeopleController
 from api.routes.work import DocumentController, NotificationController, TaskController
@@ -65,6 +66,7 @@ API_HANDLERS: list[Any] = [
     NotificationController,
     DocumentController,
     open_cases_report,
+    ImportController,
 ]
 
 

@@ -9,6 +9,7 @@ their events, tasks and deadlines are exactly what a caseworker would have produ
 from __future__ import annotations
 
 import random
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
@@ -18,10 +19,10 @@ from sqlalchemy.orm import Session
 
 from api.bootstrap import Services
 from api.demo_scenarios import scenarios_for
-from engine.authz import Actor, load_actor, resolve_org
+from engine.authz import SYSTEM, Actor, load_actor, resolve_org
 from engine.calendar import add_months
 from engine.clock import FixedClock
-from engine.definitions import Field, FieldType, Workflow
+from engine.definitions import Action, At, Field, FieldType, Workflow
 from engine.demo_identities import IdentityFactory
 from engine.errors import EngineError, RuleRefusal
 from engine.machine import state_paths
@@ -316,9 +317,9 @@ def walk_case(
                 with engine.sessions() as session:
                     case = session.get(Case, result.case_id)
                     assert case is not None
-                    org = resolve_org(session, case, action.permissions[0].at)
-                    actor = _actor_for(session, action.permissions[0].role, org.id if org else None)
-                inputs = {f.name: _demo_value(f, clock.today(), subject) for f in action.fields}
+                    actor = _permitted_user(session, case, action)
+                members = iter(_fellow_members(engine, subject))
+                inputs = {f.name: _demo_value(f, clock.today(), subject, members) for f in action.fields}
                 inputs.update((inputs_by_action or {}).get(name, {}))
                 version = engine.fire(
                     result.case_id, name, actor, inputs, expected_version=version, reason="演示数据"
@@ -328,8 +329,27 @@ def walk_case(
                 if refusal.earliest is None:
                     raise
                 clock.set(refusal.earliest)
+        else:
+            raise EngineError(f"演示案件 {result.case_id} 无法办理“{action.label}”：三次尝试均被规则拒绝")
         clock.advance(timedelta(days=3))
     return result.case_id
+
+
+def _permitted_user(session: Session, case: Case, action: Action) -> Actor:
+    """A demo user holding one of the action's permissions (the subject themself for self-service)."""
+    for permission in action.permissions:
+        if permission.at == At.SUBJECT:
+            user_id = session.scalar(select(User.id).where(User.person_id == case.subject_id))
+            if user_id is not None:
+                return load_actor(session, user_id)
+            continue
+        org = resolve_org(session, case, permission.at)
+        if org is not None:
+            try:
+                return _actor_for(session, permission.role, org.id)
+            except EngineError:
+                continue
+    return SYSTEM  # nobody in the demo holds the role there: recorded as done by the system
 
 
 def _actor_for(session: Session, role: str, org_id: int | None) -> Actor:
@@ -348,7 +368,16 @@ def _actor_for(session: Session, role: str, org_id: int | None) -> Actor:
 VOTE_DEFAULTS = {"voters_expected": 9, "voters_present": 8, "written_opinions": 0, "votes_for": 7}
 
 
-def _demo_value(spec: Field, today: date, subject: Person) -> Any:
+def _fellow_members(engine: Engine, subject: Person) -> list[int]:
+    """Full members of the subject's branch, for people fields (sponsors, talkers, mentors)."""
+    with engine.sessions() as session:
+        query = select(Person.id).where(
+            Person.org_id == subject.org_id, Person.status == "full_member", Person.id != subject.id
+        )
+        return list(session.scalars(query.order_by(Person.id)))
+
+
+def _demo_value(spec: Field, today: date, subject: Person, members: Iterator[int]) -> Any:
     if spec.name in VOTE_DEFAULTS:
         return VOTE_DEFAULTS[spec.name]
     if spec.type is FieldType.INTEGER:
@@ -360,7 +389,7 @@ def _demo_value(spec: Field, today: date, subject: Person) -> Any:
     if spec.type is FieldType.CHOICE:
         return spec.choices[0][0]
     if spec.type is FieldType.PERSON:
-        return subject.id
+        return next(members, subject.id)
     if spec.type is FieldType.ORG:
         return subject.org_id
     return f"（演示）{spec.label}"

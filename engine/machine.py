@@ -116,7 +116,7 @@ class MachineFactory:
         """The stored value of a case entering `state` (default: the workflow's initial state)."""
         machine = self.machine(workflow)
         model = _Model()
-        machine.add_model(model, initial=state or workflow.initial)
+        machine.add_model(model, initial=str(state or workflow.initial))
         try:
             value: StateValue = model.state
             return value
@@ -128,22 +128,24 @@ def build_machine(workflow: Workflow) -> Any:
     machine = _Machine(
         model=None,
         states=[_state_config(state) for state in workflow.states],
-        initial=workflow.initial,
+        initial=str(workflow.initial),
         auto_transitions=False,
         send_event=True,
         model_attribute="state",
     )
     for action in workflow.actions:
-        machine.add_transition(action.name, list(action.source), action.target)
+        # plain strings: transitions treats enum members as its own enum states
+        target = str(action.target) if action.target is not None else None
+        machine.add_transition(action.name, [str(s) for s in action.source], target)
     for path, state in _walk(workflow.states):
         if state.parallel and state.join:
-            machine.add_transition(join_trigger(path), path, state.join)
+            machine.add_transition(join_trigger(path), path, str(state.join))
     return machine
 
 
 def _state_config(state: State, prefix: str = "") -> dict[str, Any]:
     path = f"{prefix}{state.name}"
-    config: dict[str, Any] = {"name": state.name}
+    config: dict[str, Any] = {"name": str(state.name)}
     if state.final:
         config["final"] = True
     children = [_state_config(child, f"{path}{SEPARATOR}") for child in state.children]
@@ -153,7 +155,7 @@ def _state_config(state: State, prefix: str = "") -> dict[str, Any]:
             config["on_final"] = _join_marker(path)
     elif children:
         config["children"] = children
-        config["initial"] = state.initial
+        config["initial"] = str(state.initial)
     return config
 
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from engine.definitions import Rule, Span, Verdict
+from engine.definitions import DurationUnit, Rule, Span, Verdict
 
 if TYPE_CHECKING:
     from engine.calendar import WorkingCalendar
@@ -177,3 +177,40 @@ def majority_vote(name: str, citation: str, message: str, fields: VoteFields = V
         return Verdict.holds()
 
     return Rule(name, citation, message, check, needs_input=True)
+
+
+# The key of `Person.extra` that records how and when a person left the party, e.g.
+# {"kind": "removal", "on": "2026-05-20", ...}; kinds are the GLOSSARY names of the measures.
+PARTY_EXIT = "party_exit"
+READMISSION_BAR = Span(DurationUnit.YEARS, 5, "readmission_bar_years")
+
+
+def no_recent_removal(
+    name: str,
+    citation: str,
+    message: str,
+    *,
+    bar: Span = READMISSION_BAR,
+    kinds: Sequence[str] = ("removal", "advised_withdrawal"),
+) -> Rule:
+    """A person removed (除名) or advised to withdraw (劝退) is not admitted again until `bar` has passed
+    since that day (处置办法(2024): five years): refused until then, with the first day it holds.
+
+    Reads the subject's `extra[PARTY_EXIT]` from the facts; a record whose measure was rescinded on
+    appeal (`rescinded_on`) bars nothing."""
+
+    def check(ctx: RuleContext) -> Verdict:
+        extra = (ctx.facts.get("subject") or {}).get("extra") or {}
+        record = extra.get(PARTY_EXIT)
+        if not isinstance(record, Mapping) or record.get("kind") not in kinds or record.get("rescinded_on"):
+            return Verdict.holds()
+        left = record.get("on")
+        if not isinstance(left, str):
+            return Verdict.fails("出党记录缺少日期，请先核实")
+        span = bar.resolve(ctx.policy)
+        earliest = ctx.calendar.add(date.fromisoformat(left), span).day
+        if ctx.on >= earliest:
+            return Verdict.holds()
+        return Verdict.fails(f"{left}被劝退或除名，{span.zh()}内不得重新入党", earliest)
+
+    return Rule(name, citation, message, check, time_bound=True)

@@ -275,7 +275,8 @@ class Engine:
             inputs=recorded, reason=reason, policy_version=policy.label_on(day),
         )  # fmt: skip
         case.data = {**case.data, action.name: {**values, "on": day.isoformat()}}
-        ctx_after = self._context(session, case, policy, day, values, day, action)
+        _apply_derived(case, action, self._context(session, case, policy, day, values, day, action))
+        ctx_after = self._context(session, case, policy, day, values, day, action)  # sees the derived data
         if step:
             schedule.leave(session, case, step.exited, now)
             entered = {p: v for p, v in case.entered.items() if p not in step.exited}
@@ -283,7 +284,6 @@ class Engine:
             case.state, case.state_detail = top_state(after), after
             case.closed = _is_final(workflow, after)
             schedule.enter(session, case, state_paths(workflow), step.entered, ctx_after, now)
-        _apply_derived(case, action, ctx_after)
         if action.moves_subject_to:
             self._move_subject(session, case, action, actor, day, policy)
         for opening in action.opens:
@@ -459,7 +459,9 @@ class Engine:
         return found
 
 
-SUBJECT_ATTRIBUTES = frozenset({"status", "admitted_on", "full_member_since", "mobile", "dues_paid_until"})
+SUBJECT_ATTRIBUTES = frozenset(
+    {"status", "admitted_on", "full_member_since", "mobile", "dues_paid_until", "extra"}
+)
 
 
 def _apply_derived(case: Case, action: Action, ctx: RuleContext) -> None:
@@ -472,6 +474,8 @@ def _apply_derived(case: Case, action: Action, ctx: RuleContext) -> None:
     unknown = set(updates) - SUBJECT_ATTRIBUTES
     if unknown:
         raise DefinitionError(f"动作 {action.name} 试图修改人员的未知属性：{sorted(unknown)}")
+    if "extra" in updates:  # merged key by key: other processes keep their own entries
+        updates["extra"] = {**(case.subject.extra or {}), **_json_safe(updates["extra"])}
     for attribute, value in updates.items():
         setattr(case.subject, attribute, value)
 

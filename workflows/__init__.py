@@ -4,6 +4,13 @@ from __future__ import annotations
 
 from engine.definitions import Workflow
 from engine.policy import PolicyProfile
+from workflows import assessment, disposition, mobile, transfer
+from workflows.profiles import national
 
-DEFINITIONS: tuple[Workflow, ...] = ()
-PROFILES: tuple[PolicyProfile, ...] = ()
+DEFINITIONS: tuple[Workflow, ...] = (
+    transfer.DEFINITION,
+    mobile.DEFINITION,
+    assessment.DEFINITION,
+    disposition.DEFINITION,
+)
+PROFILES: tuple[PolicyProfile, ...] = (national.NATIONAL,)

@@ -4,11 +4,11 @@ suspended, referred for removal, asked to transfer, referred for self-lapse, bac
 from __future__ import annotations
 
 AWAY = ("register_departure", "hold_departure_talk")
-LOST = (*AWAY, "record_contact", "report_lost_contact")
+LOST = (*AWAY, "record_mutual_contact", "report_lost_contact")
 
 EXTRA_PATHS: list[tuple[str, ...]] = [
     (*AWAY, "issue_activity_card", "check_activity_card"),  # card held, checked with 民主评议
-    (*AWAY, "send_mutual_notice", "record_contact", "record_participation"),
+    (*AWAY, "send_mutual_notice", "record_mutual_contact", "record_participation"),
     LOST,  # 失去联系
     (*LOST, "restore_contact"),
     (*LOST, "suspend_membership"),  # 停止党籍 after six months
@@ -30,8 +30,11 @@ INPUTS: dict[str, dict[str, object]] = {
     "send_mutual_notice": {"channel": "platform"},
     "acknowledge_mutual_notice": {"note": "已纳入驻苏州流动党员党支部管理"},
     "issue_activity_card": {"card_number": "丰流证〔2026〕0031号"},
-    "check_activity_card": {"appraisal": "qualified", "party_life": "按时参加主题党日，党费交至本年度"},
-    "record_contact": {"channel": "phone", "summary": "电话联系，工作生活稳定"},
+    "check_activity_card": {
+        "democratic_appraisal": "qualified",
+        "party_life": "按时参加主题党日，党费交至本年度",
+    },
+    "record_mutual_contact": {"channel": "phone", "summary": "电话联系，工作生活稳定"},
     "record_participation": {"kind": "party_life", "summary": "参加流入地主题党日活动"},
     "report_lost_contact": {"search_efforts": "电话停机，走访家属和务工单位均未找到"},
     "restore_contact": {"summary": "本人来电，已更换手机号码"},

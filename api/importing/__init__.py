@@ -6,14 +6,13 @@ notes sheet. Litestar-free: the CLI and the API both call these functions.
 
 from api.importing.layouts import KIND_NAMES
 from api.importing.process import PROCESS_IMPORT, ProcessStart
-from api.importing.report import ImportRefused, ImportReport, RowAction, RowError
+from api.importing.report import ImportReport, RowAction, RowError
 from api.importing.service import KINDS, export_orgs, export_people, import_orgs, import_people, template
 
 __all__ = [
     "KINDS",
     "KIND_NAMES",
     "PROCESS_IMPORT",
-    "ImportRefused",
     "ImportReport",
     "ProcessStart",
     "RowAction",

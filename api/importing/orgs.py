@@ -20,6 +20,7 @@ from engine.orgs import add_org
 
 FIELDS = ("short_name", "kind", "region_code", "can_approve_admission", "address", "phone", "postcode")
 _DIGITS = re.compile(r"[0-9]+")
+HEADERS = [c.header for c in ORG_COLUMNS]
 
 
 @dataclass
@@ -30,6 +31,7 @@ class OrgRow:
     parent: Node | None = None
     action: RowAction | None = None
     changes: dict[str, Any] = field(default_factory=dict)
+    linked: bool = True
 
     @property
     def name(self) -> str:
@@ -105,14 +107,18 @@ class OrgPlan:
             parent, problem = self.directory.resolve(parent_name)
             if parent is None:
                 self._error(row, "parent", problem)
+                row.linked = False
                 return
             if parent == row.node:
                 self._error(row, "parent", "上级组织不能是本组织")
+                row.linked = False
                 return
             row.parent = parent
         self.directory.parent_of[row.node] = row.parent
 
     def _check_tree(self, row: OrgRow) -> None:
+        if not row.linked:
+            return
         directory, actor = self.directory, self.ctx.actor
         chain, loops = directory.chain(row.node)
         if loops:
@@ -123,8 +129,12 @@ class OrgPlan:
         if existing is not None and not directory.covered_now(actor, existing):
             self._error(row, "name", "该组织不在您的管理范围内")
         elif not directory.covered(actor, row.node):
-            where = "上级组织" if row.parent is not None else "顶级组织"
-            self._error(row, "parent", f"{where}不在您的管理范围内，不能在其下新建或移入组织")
+            message = (
+                "上级组织不在您的管理范围内，不能在其下新建或移入组织"
+                if row.parent is not None
+                else "不能新建顶级组织或将组织移为顶级组织（超出您的管理范围）"
+            )
+            self._error(row, "parent", message)
 
     def decide(self) -> None:
         """Count each row as created, updated or unchanged (after every row passed its checks)."""
@@ -135,7 +145,7 @@ class OrgPlan:
                 row.changes = {f: row.values[f] for f in FIELDS if getattr(org, f) != row.values[f]}
                 if org.parent_id != row.parent:
                     row.changes["parent_id"] = row.parent
-                labels = [_label(f) for f in row.changes]
+                labels = sorted((_label(f) for f in row.changes), key=HEADERS.index)
                 row.action = RowAction(
                     self.sheet, row.row, row.name, "update" if labels else "unchanged", labels
                 )

@@ -5,7 +5,7 @@ history row each, and people in the middle of the development process get their 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -71,9 +71,10 @@ class PeoplePlan:
         sheet: SheetRows,
         engine: Engine | None,
         process: Mapping[str, ProcessStart],
+        profile: str = "national",
     ) -> None:
         self.ctx, self.directory, self.sheet = ctx, directory, sheet.title
-        self.engine, self.process = engine, process
+        self.engine, self.process, self.profile = engine, process, profile
         self.rows: list[PersonRow] = []
         for name in sheet.missing:
             ctx.error(self.sheet, 1, name, "缺少此列（必填）")
@@ -297,7 +298,10 @@ class PeoplePlan:
             ):
                 continue
             if self.engine is None or not _registered(self.engine, start.workflow):
-                missing[start.workflow] = missing.get(start.workflow, 0) + 1
+                missing[f"流程“{start.workflow}”"] = missing.get(f"流程“{start.workflow}”", 0) + 1
+                continue
+            if not _has_profile(self.engine, self.profile):
+                missing[f"政策配置“{self.profile}”"] = missing.get(f"政策配置“{self.profile}”", 0) + 1
                 continue
             workflow = self.engine.registry.get(start.workflow)
             if start.state not in state_paths(workflow):
@@ -306,7 +310,7 @@ class PeoplePlan:
             row.start = start
         for name, count in missing.items():
             self.ctx.report.warnings.append(
-                f"流程“{name}”尚未安装：{count}名正在发展过程中的人员只登记了人员信息，未建立案件"
+                f"{name}尚未安装：{count}名正在发展过程中的人员只登记了人员信息，未建立案件"
             )
 
     # -- deciding and writing ---------------------------------------------------------------
@@ -325,7 +329,7 @@ class PeoplePlan:
                 self.ctx.report.cases_opened += 1
             self.ctx.report.count(action)
 
-    def apply(self, session: Session, orgs: Mapping[Node, Org], profile: str) -> None:
+    def apply(self, session: Session, orgs: Mapping[Node, Org]) -> None:
         def org_id(node: Node) -> int:
             return orgs[node].id if node in orgs else int(node)
 
@@ -338,7 +342,7 @@ class PeoplePlan:
                 self._update(session, row, org_id(row.org))
         session.add_all(created)
         session.flush()
-        self._open_cases(session, profile)
+        self._open_cases(session)
 
     def _new_values(self, row: PersonRow, org_id: int) -> dict[str, Any]:
         values = {a: row.values[a] for a in ATTRIBUTES if a != "org_id"}
@@ -375,7 +379,7 @@ class PeoplePlan:
             return None
         return shown.isoformat() if isinstance(shown, date) else str(shown)
 
-    def _open_cases(self, session: Session, profile: str) -> None:
+    def _open_cases(self, session: Session) -> None:
         for row in self.rows:
             if row.start is None or self.engine is None:
                 continue
@@ -389,7 +393,7 @@ class PeoplePlan:
                 self.engine.open_case_in(
                     session, workflow=row.start.workflow, subject_id=person.id, org_id=person.org_id,
                     actor=SYSTEM, data=data, start_state=row.start.state, entered_on={row.start.state: since},
-                    profile=profile,
+                    profile=self.profile,
                 )  # fmt: skip
             except EngineError as exc:
                 self._error(row, "status", f"建立案件失败：{exc.message}")
@@ -399,6 +403,14 @@ class PeoplePlan:
 def _registered(engine: Engine, workflow: str) -> bool:
     try:
         engine.registry.get(workflow)
+    except NotFound:
+        return False
+    return True
+
+
+def _has_profile(engine: Engine, profile: str) -> bool:
+    try:
+        engine.registry.profile(profile)
     except NotFound:
         return False
     return True
@@ -424,7 +436,3 @@ def person_cells(person: Person, org_name: str) -> list[Any]:
     values.update({f: _date(extra.get(f)) for f in EXTRA_FIELDS})
     values.update(org=org_name, id_number=person.id_number)
     return [show(c, values[c.field]) for c in PEOPLE_COLUMNS]
-
-
-def chunks(items: Sequence[Any], size: int = CHUNK) -> Iterable[Sequence[Any]]:
-    return (items[i : i + size] for i in range(0, len(items), size))

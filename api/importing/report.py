@@ -5,8 +5,6 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from engine.errors import EngineError
-
 ACTION_LABELS = {"create": "新增", "update": "更新", "unchanged": "无变化"}
 COUNTED = {"create": "created", "update": "updated", "unchanged": "unchanged"}
 
@@ -19,6 +17,8 @@ class RowError:
     message: str
 
     def zh(self) -> str:
+        if not self.row:  # the file as a whole
+            return self.message
         where = f"“{self.sheet}”表第{self.row}行" + (f"“{self.column}”" if self.column else "")
         return f"{where}：{self.message}"
 
@@ -93,22 +93,12 @@ class ImportReport:
         prefix = "试导入（未写入任何数据）" if self.dry_run else "导入完成"
         return prefix + "：" + "；".join(parts)
 
-    def lines(self, *, all_rows: bool = False) -> list[str]:
-        """The report as printed by the command: summary, errors, warnings and changed rows."""
+    def lines(self, *, details: bool = False) -> list[str]:
+        """The report as the command prints it: summary, errors, warnings, then the updated rows
+        (every row with `details`)."""
         out = [self.summary()]
         out += [f"  错误 {e.zh()}" for e in self.errors]
         out += [f"  提示 {w}" for w in self.warnings]
         if not self.errors:
-            shown = self.rows if all_rows else [r for r in self.rows if r.action != "unchanged"]
-            out += [f"  {r.zh()}" for r in shown]
+            out += [f"  {r.zh()}" for r in self.rows if details or r.action == "update"]
         return out
-
-
-class ImportRefused(EngineError):
-    """A file with bad rows: nothing was written; `report.errors` lists every problem."""
-
-    code = "import_refused"
-
-    def __init__(self, report: ImportReport) -> None:
-        super().__init__(report.summary())
-        self.report = report

@@ -17,10 +17,17 @@ from sqlalchemy.orm import Session
 from api.importing.directory import Directory, ImportContext, Node
 from api.importing.layouts import ORG_COLUMNS, ORG_SHEET, PEOPLE_COLUMNS, PEOPLE_SHEET, header
 from api.importing.orgs import OrgPlan, org_cells
-from api.importing.people import PeoplePlan, person_cells
+from api.importing.people import CHUNK, PeoplePlan, person_cells
 from api.importing.process import PROCESS_IMPORT, ProcessStart
 from api.importing.report import ImportReport
-from api.importing.workbook import FileUnreadable, find_sheet, open_workbook, read_rows, write_layout
+from api.importing.workbook import (
+    FileUnreadable,
+    SheetRows,
+    find_sheet,
+    open_workbook,
+    read_rows,
+    write_layout,
+)
 from engine.authz import SYSTEM, Actor
 from engine.clock import SystemClock
 from engine.errors import EngineError
@@ -47,17 +54,12 @@ def import_orgs(
     engine: Engine | None = None,
 ) -> ImportReport:
     ctx = _context(session, "orgs", data, actor, dry_run, filename, engine)
-    workbook = _open(ctx, data)
-    if workbook is None:
+    sheets = _read(ctx, data, people=False)
+    if sheets is None:
         return ctx.report
-    sheet = find_sheet(workbook, ORG_SHEET, header(ORG_COLUMNS, "name"))
-    if sheet is None:
-        ctx.error(ORG_SHEET, 1, "", "找不到“组织”工作表（第一行应为列名，含“组织名称”）")
-        return ctx.report
-    directory = Directory(session)
-    rows = read_rows(sheet, ORG_COLUMNS)
-    _warn_ignored(ctx, sheet.title, rows.ignored)
-    plan = OrgPlan(ctx, directory, rows)
+    rows, _ = sheets
+    assert rows is not None
+    plan = OrgPlan(ctx, Directory(session), rows)
     if ctx.report.ok:
         plan.decide()
     if ctx.report.written:
@@ -81,19 +83,14 @@ def import_people(
 
     Without `engine` (or with a workflow it does not know) nobody gets a case: the report says so."""
     ctx = _context(session, "people", data, actor, dry_run, filename, engine)
-    workbook = _open(ctx, data)
-    if workbook is None:
+    sheets = _read(ctx, data, people=True)
+    if sheets is None:
         return ctx.report
-    people_sheet = find_sheet(workbook, PEOPLE_SHEET, header(PEOPLE_COLUMNS, "id_number"))
-    if people_sheet is None:
-        ctx.error(PEOPLE_SHEET, 1, "", "找不到“人员”工作表（第一行应为列名，含“公民身份号码”）")
-        return ctx.report
+    org_rows, people_rows = sheets
+    assert people_rows is not None
     directory = Directory(session)
-    org_sheet = workbook[ORG_SHEET] if ORG_SHEET in workbook.sheetnames else None
-    orgs = OrgPlan(ctx, directory, read_rows(org_sheet, ORG_COLUMNS)) if org_sheet is not None else None
-    rows = read_rows(people_sheet, PEOPLE_COLUMNS)
-    _warn_ignored(ctx, people_sheet.title, rows.ignored)
-    people = PeoplePlan(ctx, directory, rows, engine, process)
+    orgs = OrgPlan(ctx, directory, org_rows) if org_rows is not None else None
+    people = PeoplePlan(ctx, directory, people_rows, engine, process, profile)
     if ctx.report.ok:
         if orgs is not None:
             orgs.decide()
@@ -102,7 +99,7 @@ def import_people(
         try:
             with session.begin_nested():
                 made: dict[Node, Org] = orgs.apply(session) if orgs is not None else {}
-                people.apply(session, made, profile)
+                people.apply(session, made)
         except EngineError:
             if ctx.report.ok:
                 raise
@@ -127,7 +124,12 @@ def export_people(session: Session, *, actor: Actor = SYSTEM, org_id: int | None
         prefix = root.path if root is not None else "/none/"
         covered = {i for i in covered if directory.orgs[i].path.startswith(prefix)}
     order = {i: _path_key(directory.orgs[i].path) for i in covered}
-    people = [p for p in session.scalars(select(Person).where(Person.org_id.in_(covered)))]
+    ids = sorted(covered)
+    people = [
+        p
+        for chunk in range(0, len(ids), CHUNK)
+        for p in session.scalars(select(Person).where(Person.org_id.in_(ids[chunk : chunk + CHUNK])))
+    ]
     people.sort(key=lambda p: (order[p.org_id or 0], p.id))
     return write_layout("people", (person_cells(p, directory.orgs[p.org_id or 0].name) for p in people))
 
@@ -148,17 +150,46 @@ def _context(
     return ImportContext(session, actor, clock.today(), clock.now(), source, report)
 
 
-def _open(ctx: ImportContext, data: bytes) -> Any | None:
+def _read(
+    ctx: ImportContext, data: bytes, *, people: bool
+) -> tuple[SheetRows | None, SheetRows | None] | None:
+    """The 组织 rows and (for a roster) the 人员 rows of the upload, or None after reporting why not.
+
+    A roster's 组织 sheet is optional; an organization file's is not."""
     try:
-        return open_workbook(data)
+        workbook = open_workbook(data)
+        try:
+            return _sheets(ctx, workbook, people)
+        finally:
+            workbook.close()
     except FileUnreadable as exc:
         ctx.error("", 0, "", exc.message)
         return None
 
 
-def _warn_ignored(ctx: ImportContext, sheet: str, ignored: list[str]) -> None:
-    if ignored:
-        ctx.report.warnings.append(f"“{sheet}”表中以下列不属于模板，已忽略：{'、'.join(ignored)}")
+def _sheets(
+    ctx: ImportContext, workbook: Any, people: bool
+) -> tuple[SheetRows | None, SheetRows | None] | None:
+    if people:
+        sheet = find_sheet(workbook, PEOPLE_SHEET, header(PEOPLE_COLUMNS, "id_number"))
+        if sheet is None:
+            ctx.error(PEOPLE_SHEET, 1, "", "找不到“人员”工作表（第一行应为列名，含“公民身份号码”）")
+            return None
+        org_sheet = workbook[ORG_SHEET] if ORG_SHEET in workbook.sheetnames else None
+        people_rows = read_rows(sheet, PEOPLE_COLUMNS)
+    else:
+        org_sheet = find_sheet(workbook, ORG_SHEET, header(ORG_COLUMNS, "name"))
+        if org_sheet is None:
+            ctx.error(ORG_SHEET, 1, "", "找不到“组织”工作表（第一行应为列名，含“组织名称”）")
+            return None
+        people_rows = None
+    org_rows = read_rows(org_sheet, ORG_COLUMNS) if org_sheet is not None else None
+    for rows in (org_rows, people_rows):
+        if rows is not None and rows.ignored:
+            ctx.report.warnings.append(
+                f"“{rows.title}”表中以下列不属于模板，已忽略：{'、'.join(rows.ignored)}"
+            )
+    return org_rows, people_rows
 
 
 def _path_key(path: str) -> tuple[int, ...]:

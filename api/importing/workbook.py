@@ -93,6 +93,15 @@ def find_sheet(workbook: Any, preferred: str, key_header: str) -> Any | None:
 
 
 def read_rows(sheet: Any, columns: Sequence[Column]) -> SheetRows:
+    try:
+        return _read_rows(sheet, columns)
+    except FileUnreadable:
+        raise
+    except Exception as exc:  # a damaged sheet part: say so instead of failing the request
+        raise FileUnreadable(f"工作表“{sheet.title}”已损坏，无法读取；请另存为新的 .xlsx 后重试") from exc
+
+
+def _read_rows(sheet: Any, columns: Sequence[Column]) -> SheetRows:
     known = {c.header for c in columns}
     result = SheetRows(sheet.title)
     rows: Iterator[tuple[Any, ...]] = sheet.iter_rows(values_only=True)
@@ -261,7 +270,7 @@ def write_layout(kind: str, rows: Iterable[Sequence[Any]] = ()) -> bytes:
         cell.fill = HEADER_FILL
         letter = get_column_letter(index)
         sheet.column_dimensions[letter].width = spec.width
-        if spec.cell in (Cell.ID_NUMBER, Cell.TEXT):
+        if spec.cell in (Cell.ID_NUMBER, Cell.TEXT, Cell.MONTH):  # typed "2026-10" stays as written
             sheet.column_dimensions[letter].number_format = "@"
         if spec.choices:
             listed = DataValidation(
