@@ -38,6 +38,8 @@ def main() -> None:
     logging.basicConfig(level=Settings().log_level, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     for handler in logging.getLogger().handlers:
         handler.addFilter(MaskingFilter())
+    for noisy in ("weasyprint", "fontTools"):  # a line per layout step of every PDF otherwise
+        logging.getLogger(noisy).setLevel(logging.WARNING)
 
 
 @main.command()

@@ -14,4 +14,6 @@ def server_log_config(level: str) -> dict[str, Any]:
     for handler in config["handlers"].values():
         handler["filters"] = ["mask_identity"]
     config["loggers"]["memberflow"] = {"handlers": ["default"], "level": level, "propagate": False}
+    for noisy in ("weasyprint", "fontTools"):  # a line per layout step of every PDF otherwise
+        config["loggers"][noisy] = {"handlers": ["default"], "level": "WARNING", "propagate": False}
     return config

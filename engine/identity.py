@@ -143,25 +143,39 @@ def mask_text(text: str) -> str:
 class MaskingFilter(logging.Filter):
     """Keeps identity numbers out of the logs, whatever code logged them and however.
 
-    The message is rendered here, so numbers hidden in any argument (a dict, a dataclass repr) are
-    caught; attach it to handlers, as filters on a logger miss records from its child loggers.
+    Arguments keep their place and type (formatters such as uvicorn's access log unpack them); an
+    argument whose text shows a number (a dict, a dataclass repr) is replaced by its masked text.
+    Attach it to handlers: filters on a logger miss records from its child loggers.
     """
 
     def filter(self, record: logging.LogRecord) -> bool:
-        try:
-            record.msg, record.args = mask_text(record.getMessage()), ()
-        except Exception:  # a broken format string: mask the parts, let the handler report it
-            record.msg, record.args = mask_text(_text(record.msg)), _mask_args(record.args)
+        record.msg = mask_text(_text(record.msg)) if isinstance(record.msg, str) else record.msg
+        if not isinstance(record.msg, str) and mask_text(_text(record.msg)) != _text(record.msg):
+            record.msg = mask_text(_text(record.msg))
+        record.args = _mask_args(record.args)
         _mask_exception(record)
         return True
+
+
+class _MaskedText(str):
+    """Masked text that prints the same through %s and %r."""
+
+    def __repr__(self) -> str:
+        return str(self)
+
+
+def _mask_arg(value: object) -> object:
+    text = _text(value)
+    masked = mask_text(text)
+    return value if masked == text else _MaskedText(masked)
 
 
 def _mask_args(
     args: tuple[object, ...] | Mapping[str, object] | None,
 ) -> tuple[object, ...] | dict[str, object]:
     if isinstance(args, Mapping):
-        return {key: mask_text(_text(value)) for key, value in args.items()}
-    return tuple(mask_text(_text(arg)) for arg in args or ())
+        return {key: _mask_arg(value) for key, value in args.items()}
+    return tuple(_mask_arg(arg) for arg in args or ())
 
 
 def _mask_exception(record: logging.LogRecord) -> None:

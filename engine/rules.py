@@ -214,3 +214,103 @@ def no_recent_removal(
         return Verdict.fails(f"{left}被劝退或除名，{span.zh()}内不得重新入党", earliest)
 
     return Rule(name, citation, message, check, time_bound=True)
+
+
+# -- ballots: each count checked on its own, so a refusal names the count that fell short ---------
+
+
+@dataclass(frozen=True)
+class BallotFields(VoteFields):
+    """`VoteFields` plus the votes against and the abstentions, so the counts can be added up."""
+
+    against: str = "votes_against"
+    abstain: str = "votes_abstain"
+
+
+def _short_of_half(count: int, n: int) -> int:
+    """How many more `count` needs to be more than half of `n` (0 when it already is)."""
+    return max(0, n // 2 + 1 - count)
+
+
+def _counts(ctx: RuleContext, fields: BallotFields) -> tuple[int, int, int, int, int, int]:
+    def get(name: str) -> int:
+        value = ctx.inputs.get(name)
+        return value if isinstance(value, int) else 0
+
+    return (
+        get(fields.expected),
+        get(fields.present),
+        get(fields.written),
+        get(fields.in_favour),
+        get(fields.against),
+        get(fields.abstain),
+    )
+
+
+def ballot_consistent(name: str, citation: str, message: str, fields: BallotFields = BallotFields()) -> Rule:
+    """The recorded counts add up: those present and the written opinions of absentees are at most N,
+    and every one of them is counted once, for, against or abstaining.
+
+    `majority_vote` checks a looser bound; a resolution that records against and abstain too (细则
+    第二十一条) must add up exactly, or the quorum and majority computed from it mean nothing."""
+
+    def check(ctx: RuleContext) -> Verdict:
+        n, present, written, in_favour, against, abstain = _counts(ctx, fields)
+        if present + written > n:
+            return Verdict.fails(f"实到{present}人与书面意见{written}份之和超过应到{n}人")
+        if in_favour + against + abstain != present + written:
+            return Verdict.fails(
+                f"赞成{in_favour}、反对{against}、弃权{abstain}之和应等于实到人数与书面意见数之和"
+                f"{present + written}"
+            )
+        return Verdict.holds()
+
+    return Rule(name, citation, message, check, needs_input=True)
+
+
+def ballot_quorum(
+    name: str,
+    citation: str,
+    message: str,
+    fields: BallotFields = BallotFields(),
+    *,
+    written_in_quorum: bool | Callable[[RuleContext], bool] = False,
+    voters: str = "有表决权的党员",
+) -> Rule:
+    """More than half of N, the voting members who should attend, are present; a refusal says how
+    many were missing. Whether absentees' written opinions make the quorum is not settled by the
+    texts (REGULATIONS §1 row 13 [?]): `written_in_quorum` is fixed or read from the policy.
+    `voters` names who votes in the refusal (a 党委 votes with its members, "党委委员")."""
+
+    def check(ctx: RuleContext) -> Verdict:
+        n, present, written, *_ = _counts(ctx, fields)
+        counts_written = written_in_quorum(ctx) if callable(written_in_quorum) else written_in_quorum
+        attending = present + written if counts_written else present
+        short = _short_of_half(attending, n)
+        if short == 0:
+            return Verdict.holds()
+        note = "" if counts_written or not written else "，书面意见不计入到会人数"
+        return Verdict.fails(f"应到{voters}{n}人，实到{present}人，未超过半数，还差{short}人{note}")
+
+    return Rule(name, citation, message, check, needs_input=True)
+
+
+def ballot_majority(
+    name: str,
+    citation: str,
+    message: str,
+    fields: BallotFields = BallotFields(),
+    *,
+    voters: str = "有表决权的党员",
+) -> Rule:
+    """Votes in favour, absentees' written opinions included, are more than half of N (not of those
+    present); a refusal says how many votes were missing."""
+
+    def check(ctx: RuleContext) -> Verdict:
+        n, _present, _written, in_favour, *_ = _counts(ctx, fields)
+        short = _short_of_half(in_favour, n)
+        if short == 0:
+            return Verdict.holds()
+        return Verdict.fails(f"应到{voters}{n}人，赞成{in_favour}票，未超过半数，还差{short}票")
+
+    return Rule(name, citation, message, check, needs_input=True)

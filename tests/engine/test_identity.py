@@ -194,7 +194,7 @@ def test_the_filter_masks_numbers_in_the_message_and_its_arguments(
 def test_the_filter_rewrites_the_record_itself() -> None:
     record = logging.LogRecord("x", logging.INFO, __file__, 1, "id %s", (ID,), None)
     assert MaskingFilter().filter(record) is True
-    assert (record.getMessage(), record.args) == (f"id {MASKED}", ())
+    assert (record.getMessage(), record.args) == (f"id {MASKED}", (MASKED,))  # args keep their shape
 
 
 def test_the_filter_leaves_other_numbers_alone(masked_log: tuple[logging.Logger, io.StringIO]) -> None:
