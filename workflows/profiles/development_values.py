@@ -47,7 +47,9 @@ SETTINGS: tuple[Setting, ...] = (
         ARTICLE_8 + LOCAL,
     ),
     Setting("activist_review_months", "入党积极分子考察间隔（月）", Stricter.LOWER, ARTICLE_11),
-    Setting("activist_min_cultivation_years", "确定为发展对象前的最短培养期（年）", Stricter.HIGHER, ARTICLE_13),
+    Setting(
+        "activist_min_cultivation_years", "确定为发展对象前的最短培养期（年）", Stricter.HIGHER, ARTICLE_13
+    ),
     Setting(
         "cultivation_counted_from_filing",
         "培养期自报上级党委备案之日起算（否则自支委会确定之日起算）",
@@ -60,7 +62,9 @@ SETTINGS: tuple[Setting, ...] = (
         Stricter.TRUE,
         ARTICLE_13 + "；细则(2014) 第十三条",
     ),
-    Setting("candidate_notice_working_days", "发展对象公示期（工作日，0为不公示）", Stricter.HIGHER, ARTICLE_13),
+    Setting(
+        "candidate_notice_working_days", "发展对象公示期（工作日，0为不公示）", Stricter.HIGHER, ARTICLE_13
+    ),
     Setting("training_min_days", "集中培训最短天数", Stricter.HIGHER, ARTICLE_17),
     Setting("training_min_hours", "集中培训最短学时", Stricter.HIGHER, ARTICLE_17),
     Setting("leaving_unit_months", "预审时即将离开工作单位不宜发展的期限（月）", Stricter.HIGHER, ARTICLE_18),
