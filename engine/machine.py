@@ -11,10 +11,11 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from transitions import MachineError
-from transitions.extensions.nesting import HierarchicalMachine, NestedState
+from transitions.extensions.nesting import HierarchicalMachine, NestedState, NestedTransition
 
 from engine.definitions import State, Workflow
 from engine.errors import ActionNotAvailable
@@ -28,8 +29,37 @@ class _DottedState(NestedState):
     separator = SEPARATOR
 
 
+class _FinalCheckedTransition(NestedTransition):
+    """transitions 0.9.3 took a parallel state for final when only its *last* region was (bug #715,
+    fixed upstream in b0a50d2, not released): a step inside one region while a later region had
+    already ended raised AttributeError ('scoped_enter' on the machine). This is the upstream check
+    with that fix; drop it when a release has it."""
+
+    def _final_check(self, event_data: Any, state_tree: Any, enter_partials: Any) -> tuple[list[Any], bool]:
+        on_final_cbs: list[Any] = []
+        is_final = False
+        scoped = event_data.machine.scoped
+        if state_tree:
+            all_children_final = True
+            for state in state_tree:
+                with event_data.machine(state):
+                    child_cbs, child_final = self._final_check(event_data, state_tree[state], enter_partials)
+                all_children_final = all_children_final and child_final
+                on_final_cbs.extend(child_cbs)
+            if all_children_final:
+                if on_final_cbs or any(scoped.scoped_enter == part.func for part in enter_partials):
+                    on_final_cbs.append(partial(event_data.machine.callbacks, scoped.on_final, event_data))
+                is_final = True
+        elif getattr(scoped, "final", False):
+            if any(scoped.scoped_enter == part.func for part in enter_partials):
+                on_final_cbs.append(partial(event_data.machine.callbacks, scoped.on_final, event_data))
+            is_final = True
+        return on_final_cbs, is_final
+
+
 class _Machine(HierarchicalMachine):
     state_cls = _DottedState
+    transition_cls = _FinalCheckedTransition
 
 
 class _Model:

@@ -132,7 +132,7 @@ A40 = "细则(2026) 第四十条"
 class S(StrEnum):
     APPLICATION = "APPLICATION"
     TALK = "TALK"
-    APPLICANT = "APPLICANT"
+    APPLIED = "APPLIED"
     ACTIVIST = "ACTIVIST"
     ACTIVIST_SETUP = "ACTIVIST.SETUP"
     ACTIVIST_FILING_PENDING = "ACTIVIST.SETUP.FILING.PENDING"
@@ -197,7 +197,7 @@ class S(StrEnum):
 BEFORE_ADMISSION = (
     S.APPLICATION,
     S.TALK,
-    S.APPLICANT,
+    S.APPLIED,
     S.ACTIVIST,
     S.CANDIDATE_PROPOSED,
     S.NOTICE_PENDING,
@@ -258,7 +258,7 @@ def _policy_int(ctx: RuleContext, key: str, default: int) -> int:
 
 def _place(ctx: RuleContext) -> str:
     """Single-place or two-place, as registered when the application was received."""
-    received = ctx.data.get("receive_application")
+    received = ctx.data.get("submit_application")
     place = received.get("place") if isinstance(received, Mapping) else None
     return TWO_PLACE if place == TWO_PLACE else SINGLE
 
@@ -290,7 +290,7 @@ def _probation_end(ctx: RuleContext) -> date | None:
     recorded = _data_date(ctx, "probation_end")
     if recorded is not None:
         return recorded
-    meeting = ctx.last("hold_general_meeting")
+    meeting = ctx.last("hold_admission_meeting")
     if meeting is None:
         return None
     return add_months(meeting.on, 12 * _policy_int(ctx, "probation_years", 1)) - timedelta(days=1)
@@ -341,7 +341,7 @@ def mobile_org_only_for_mobile_workers(ctx: RuleContext) -> Verdict:
 
 talk_within_one_month = within(
     "talk_within_one_month",
-    "event.receive_application",
+    "event.submit_application",
     TALK_SPAN,
     A7,
     "党组织应在收到入党申请书后一个月内派人同入党申请人谈话（逾期须写明理由）",
@@ -357,7 +357,7 @@ def talk_due(ctx: RuleContext) -> dict[str, Any]:
 
 def _activist_after_local_wait(ctx: RuleContext) -> Verdict:
     months = _policy_int(ctx, "activist_min_months_after_application", 0)
-    applied = ctx.anchor_date("event.receive_application")
+    applied = ctx.anchor_date("event.submit_application")
     if months <= 0 or applied is None:
         return Verdict.holds()
     earliest = add_months(applied, months)
@@ -622,8 +622,8 @@ def sponsors_not_under_sanction(ctx: RuleContext) -> Verdict:
         person = ctx.person(name)
         for record in _sanction_records(person) if person else []:
             barred = _barring_sanction(record, ctx.on)
-            if barred:
-                reasons.append(f"{person['name']}{barred[0]}" if person else barred[0])
+            if barred and person:
+                reasons.append(f"{person['name']}{barred[0]}")
                 earliest.append(barred[1])
     if not reasons:
         return Verdict.holds()
@@ -656,7 +656,7 @@ def training_long_enough(ctx: RuleContext) -> Verdict:
 def review_in_one_place_only_if_not_mobile(ctx: RuleContext) -> Verdict:
     if _place(ctx) != TWO_PLACE:
         return Verdict.holds()
-    since = {e.action for e in _events_since(ctx, "list_candidate")}
+    since = {e.action for e in _events_since(ctx, "designate_candidate")}
     asked = {"give_household_opinion", "give_residence_opinion"} <= since
     return Verdict.holds() if asked else Verdict.fails("尚未取得两地意见")
 
@@ -668,7 +668,7 @@ def two_place_review_for_mobile_only(ctx: RuleContext) -> Verdict:
 
 def _done_since_listing(action: str, what: str) -> Callable[[RuleContext], Verdict]:
     def check(ctx: RuleContext) -> Verdict:
-        return Verdict.holds() if _happened_since(ctx, action, "list_candidate") else Verdict.fails(what)
+        return Verdict.holds() if _happened_since(ctx, action, "designate_candidate") else Verdict.fails(what)
 
     return check
 
@@ -802,14 +802,14 @@ def meeting_deadlines(ctx: RuleContext) -> dict[str, Any]:
 
 approval_within_three_months = within(
     "approval_within_three_months",
-    "event.hold_general_meeting",
+    "event.hold_admission_meeting",
     APPROVAL_SPAN,
     A25,
     "党委应在支部党员大会通过后三个月内审批（特殊情况须写明理由，最长不超过六个月）",
 )
 approval_within_six_months = within(
     "approval_within_six_months",
-    "event.hold_general_meeting",
+    "event.hold_admission_meeting",
     APPROVAL_MAX_SPAN,
     A25,
     "党委审批最长不超过六个月，已超过的不能再审批",
@@ -819,7 +819,7 @@ approval_within_six_months = within(
 
 def probation_set(ctx: RuleContext) -> dict[str, Any]:
     """The approval states the probation's start (the meeting day) and end (第二十四、三十一条)."""
-    meeting = ctx.last("hold_general_meeting")
+    meeting = ctx.last("hold_admission_meeting")
     start = meeting.on if meeting else ctx.on
     end = add_months(start, 12 * _policy_int(ctx, "probation_years", 1)) - timedelta(days=1)
     oath_due = add_months(ctx.on, _policy_int(ctx, "oath_within_months", 1))
@@ -830,7 +830,7 @@ def probation_set(ctx: RuleContext) -> dict[str, Any]:
 
 def admission_dates(ctx: RuleContext) -> dict[str, Any]:
     """Admitted on the day the 支部党员大会 passed it: the probation and 党龄 rules count from there."""
-    meeting = ctx.last("hold_general_meeting")
+    meeting = ctx.last("hold_admission_meeting")
     return {"admitted_on": meeting.on if meeting else ctx.on}
 
 
@@ -1112,7 +1112,7 @@ STATES = (
     State(
         S.APPLICATION.value,
         "收到入党申请书",
-        tasks=(_task("receive_application", "登记入党申请书", "caseworker"),),
+        tasks=(_task("submit_application", "登记入党申请书", "caseworker"),),
     ),
     State(
         S.TALK.value,
@@ -1122,21 +1122,21 @@ STATES = (
                 "hold_talk",
                 "派人同入党申请人谈话",
                 "caseworker",
-                due=Due(TALK_SPAN, "event.receive_application"),
+                due=Due(TALK_SPAN, "event.submit_application"),
             ),
         ),
         timers=(
             _reminder(
                 "talk_reminder",
                 "入党申请人谈话期限",
-                Due(TALK_SPAN, "event.receive_application"),
+                Due(TALK_SPAN, "event.submit_application"),
                 "caseworker",
             ),
             _escalation("talk_deadline", "入党申请人谈话期限", "talk_due_on", "committee_approver"),
         ),
     ),
     State(
-        S.APPLICANT.value,
+        S.APPLIED.value,
         "入党申请人",
         tasks=(_task("designate_activist", "支委会研究确定入党积极分子", "branch_secretary"),),
     ),
@@ -1228,7 +1228,7 @@ STATES = (
                 "start_public_notice",
                 "公示发展对象人选",
                 "caseworker",
-                actions=("start_public_notice", "start_two_place_notice", "list_candidate"),
+                actions=("start_public_notice", "start_two_place_notice", "designate_candidate"),
             ),
         ),
     ),
@@ -1246,7 +1246,7 @@ STATES = (
     State(
         S.NOTICE_ENDED.value,
         "公示期满",
-        tasks=(_task("list_candidate", "列为发展对象", "branch_secretary"),),
+        tasks=(_task("designate_candidate", "列为发展对象", "branch_secretary"),),
     ),
     State(
         S.CANDIDATE.value,
@@ -1387,11 +1387,11 @@ STATES = (
         "支部党员大会讨论",
         tasks=(
             _task(
-                "hold_general_meeting",
+                "hold_admission_meeting",
                 "召开支部党员大会讨论接收预备党员",
                 "branch_secretary",
                 due=Due(MEETING_SPAN, "event.pass_pre_review"),
-                actions=("hold_general_meeting", "record_admission_not_adopted"),
+                actions=("hold_admission_meeting", "record_admission_not_adopted"),
             ),
         ),
         timers=(
@@ -1426,7 +1426,7 @@ STATES = (
                 "党委集体讨论审批",
                 "committee_approver",
                 At.APPROVING_COMMITTEE,
-                due=Due(APPROVAL_SPAN, "event.hold_general_meeting"),
+                due=Due(APPROVAL_SPAN, "event.hold_admission_meeting"),
                 actions=("approve_admission", "reject_admission"),
             ),
         ),
@@ -1434,7 +1434,7 @@ STATES = (
             _reminder(
                 "approval_reminder",
                 "接收预备党员审批期限",
-                Due(APPROVAL_SPAN, "event.hold_general_meeting"),
+                Due(APPROVAL_SPAN, "event.hold_admission_meeting"),
                 "committee_approver",
                 At.APPROVING_COMMITTEE,
                 days=14,
@@ -1652,7 +1652,7 @@ def _notice_actions(side: str | None) -> tuple[Action, ...]:
 ACTIONS = (
     # stage 1
     Action(
-        "receive_application",
+        "submit_application",
         "登记入党申请书",
         (S.APPLICATION,),
         S.TALK,
@@ -1670,7 +1670,7 @@ ACTIONS = (
         "hold_talk",
         "登记谈话",
         (S.TALK,),
-        S.APPLICANT,
+        S.APPLIED,
         BRANCH,
         fields=(_text("talker", "谈话人"), _text("summary", "谈话情况")),
         rules=(talk_within_one_month,),
@@ -1679,7 +1679,7 @@ ACTIONS = (
     Action(
         "designate_activist",
         "确定为入党积极分子",
-        (S.APPLICANT,),
+        (S.APPLIED,),
         S.ACTIVIST,
         (SECRETARY,),
         fields=(
@@ -1816,7 +1816,7 @@ ACTIONS = (
         requires_reason=True,
     ),
     Action(
-        "list_candidate",
+        "designate_candidate",
         "列为发展对象",
         (S.NOTICE_PENDING, S.NOTICE_ENDED),
         S.CANDIDATE,
@@ -1954,7 +1954,7 @@ ACTIONS = (
         fields=(_text("form_number", "入党志愿书编号"),),
     ),
     Action(
-        "hold_general_meeting",
+        "hold_admission_meeting",
         "支部党员大会通过接收预备党员",
         (S.GENERAL_MEETING,),
         S.ADMISSION_SUBMISSION,
@@ -2209,7 +2209,7 @@ ACTIONS = (
 )
 
 MAIN_PATH = (
-    "receive_application",
+    "submit_application",
     "hold_talk",
     "designate_activist",
     "file_activist",
@@ -2219,14 +2219,14 @@ MAIN_PATH = (
     "consent_to_candidate",
     "start_public_notice",
     "finish_public_notice",
-    "list_candidate",
+    "designate_candidate",
     "assign_sponsors",
     "record_training",
     "conclude_political_review",
     "examine_candidate",
     "pass_pre_review",
     "issue_admission_form",
-    "hold_general_meeting",
+    "hold_admission_meeting",
     "submit_for_approval",
     "hold_approval_talk",
     "approve_admission",
