@@ -51,6 +51,14 @@ with the person's relation transfer, `follows_subject`): events, clocks and the 
 with it; a probationer moved during the probation may have the 转正 discussion postponed up to six
 months.
 
+Readings where the texts leave a choice (each the stricter one, each a setting where a region may
+differ): the one-year clock starts at the 支委会 decision (a region may count from the filing); the
+公示 ends no earlier than the fifth working day after the day it is posted (the posting day, usually
+partial, is not counted); the approval clock runs from the 支部党员大会 (the safe reading of "from
+the submission"); written opinions count as votes, not for the quorum; "promptly" after the
+probation is one month. Before 2026 there was no national oath deadline: the oath is then only
+escalated if it has not happened by the end of the probation.
+
 Barring sanctions of a 入党介绍人 (第十四条) are read from the person's `extra["sanction"]` (one record
 or a list), each `{"kind": "警告" | "严重警告" | "撤销党内职务" | "留党察看", "decided_on": "YYYY-MM-DD",
 "effective_until": "YYYY-MM-DD", "restored_on": "YYYY-MM-DD"}`: the first three bar while their
@@ -290,15 +298,16 @@ def _probation_end(ctx: RuleContext) -> date | None:
     recorded = _data_date(ctx, "probation_end")
     if recorded is not None:
         return recorded
-    meeting = ctx.last("hold_admission_meeting")
+    meeting = ctx.anchor_date("event.hold_admission_meeting")
     if meeting is None:
         return None
-    return add_months(meeting.on, 12 * _policy_int(ctx, "probation_years", 1)) - timedelta(days=1)
+    return add_months(meeting, 12 * _policy_int(ctx, "probation_years", 1)) - timedelta(days=1)
 
 
 def _transferred_during_probation(ctx: RuleContext) -> bool:
-    approved = ctx.last("approve_admission")
-    return approved is not None and any(e.action == "move_case" and e.on >= approved.on for e in ctx.events)
+    """Moved since the admission (or since a probationer's case was imported)."""
+    since = ctx.anchor_date("event.approve_admission") or (ctx.events[0].on if ctx.events else None)
+    return since is not None and any(e.action == "move_case" and e.on >= since for e in ctx.events)
 
 
 def _time_rule(name: str, citation: str, message: str, check: Callable[[RuleContext], Verdict]) -> Rule:
@@ -376,14 +385,12 @@ activist_after_local_wait = _time_rule(
 
 def _review_marks(ctx: RuleContext) -> tuple[date | None, int, int]:
     """The cultivation start, the review interval in months, and the reviews recorded since."""
-    designated = ctx.last("designate_activist")
+    designated = ctx.anchor_date("event.designate_activist")
     every = _policy_int(ctx, "activist_review_months", 6)
-    if designated is None:
-        return None, every, 0
     recorded = sum(
         1 for e in _events_since(ctx, "designate_activist") if e.action == "record_half_year_review"
     )
-    return designated.on, every, recorded
+    return designated, every, recorded
 
 
 def _half_year_review_due(ctx: RuleContext) -> Verdict:
@@ -411,9 +418,10 @@ def half_year_reviews_on_record(ctx: RuleContext) -> Verdict:
     start, every, recorded = _review_marks(ctx)
     if start is None:
         return Verdict.holds()
-    due = 0
-    while add_months(start, every * (due + 1)) < ctx.on:
-        due += 1
+    opened = ctx.events[0].on if ctx.events else start  # an imported case brings no earlier records
+    due, k = 0, 1
+    while (mark := add_months(start, every * k)) < ctx.on:
+        due, k = due + (mark >= opened), k + 1
     if recorded >= due:
         return Verdict.holds()
     return Verdict.fails(f"应有{due}次半年考察记录，已登记{recorded}次")
@@ -458,10 +466,8 @@ def _cultivation_start(ctx: RuleContext) -> tuple[date | None, str]:
     """The day the one-year clock starts: the 支委会 decision, or the filing where a region says so
     (REGULATIONS §1 row 7 [?]); both days are on record as events."""
     if ctx.policy.get("cultivation_counted_from_filing"):
-        filed = ctx.last("file_activist")
-        return (filed.on if filed else None), "报上级党委备案"
-    designated = ctx.last("designate_activist")
-    return (designated.on if designated else None), "支委会确定为入党积极分子"
+        return ctx.anchor_date("event.file_activist"), "报上级党委备案"
+    return ctx.anchor_date("event.designate_activist"), "支委会确定为入党积极分子"
 
 
 def _one_year_of_cultivation(ctx: RuleContext) -> Verdict:
@@ -819,8 +825,7 @@ approval_within_six_months = within(
 
 def probation_set(ctx: RuleContext) -> dict[str, Any]:
     """The approval states the probation's start (the meeting day) and end (第二十四、三十一条)."""
-    meeting = ctx.last("hold_admission_meeting")
-    start = meeting.on if meeting else ctx.on
+    start = ctx.anchor_date("event.hold_admission_meeting") or ctx.on
     end = add_months(start, 12 * _policy_int(ctx, "probation_years", 1)) - timedelta(days=1)
     oath_due = add_months(ctx.on, _policy_int(ctx, "oath_within_months", 1))
     if not ctx.policy.get("oath_deadline_applies"):
@@ -830,17 +835,16 @@ def probation_set(ctx: RuleContext) -> dict[str, Any]:
 
 def admission_dates(ctx: RuleContext) -> dict[str, Any]:
     """Admitted on the day the 支部党员大会 passed it: the probation and 党龄 rules count from there."""
-    meeting = ctx.last("hold_admission_meeting")
-    return {"admitted_on": meeting.on if meeting else ctx.on}
+    return {"admitted_on": ctx.anchor_date("event.hold_admission_meeting") or ctx.on}
 
 
 def _oath_within_one_month(ctx: RuleContext) -> Verdict:
     if not ctx.policy.get("oath_deadline_applies"):
         return Verdict.holds()
-    approved = ctx.last("approve_admission")
+    approved = ctx.anchor_date("event.approve_admission")
     if approved is None:
         return Verdict.holds()
-    deadline = add_months(approved.on, _policy_int(ctx, "oath_within_months", 1))
+    deadline = add_months(approved, _policy_int(ctx, "oath_within_months", 1))
     return Verdict.holds() if ctx.on <= deadline else _late(deadline, ctx.on)
 
 
@@ -1078,6 +1082,23 @@ def _reminder(name: str, label: str, due: Due, role: str, at: str = At.OWNER, da
     return TimerSpec(name, TimerKind.REMINDER, due, label, notify_role=role, notify_at=at, before_days=days)
 
 
+def _one_step(
+    name: str,
+    label: str,
+    task: TaskSpec,
+    done: tuple[str, str],
+    waiting: tuple[str, str] = ("PENDING", "待办理"),
+    timers: tuple[TimerSpec, ...] = (),
+) -> State:
+    """A region of one step: waiting with its task (and timers) until the step is taken, then final."""
+    return State(
+        name,
+        label,
+        initial=waiting[0],
+        children=(State(*waiting, tasks=(task,), timers=timers), State(*done, final=True)),
+    )
+
+
 def _notice_states(side: str | None) -> tuple[State, ...]:
     """公示中 → 有反映待核实 → back; for a side of a two-place notice also its final state."""
     prefix = f"{side}_" if side else ""
@@ -1170,33 +1191,19 @@ STATES = (
                 parallel=True,
                 join=S.CULTIVATION.value,
                 children=(
-                    State(
+                    _one_step(
                         "FILING",
                         "报上级党委备案",
-                        initial="PENDING",
-                        children=(
-                            State(
-                                "PENDING",
-                                "待备案",
-                                tasks=(_task("file_activist", "入党积极分子报上级党委备案", "caseworker"),),
-                            ),
-                            State("FILED", "已备案", final=True),
-                        ),
+                        _task("file_activist", "入党积极分子报上级党委备案", "caseworker"),
+                        ("FILED", "已备案"),
+                        ("PENDING", "待备案"),
                     ),
-                    State(
+                    _one_step(
                         "MENTORS",
                         "培养联系人",
-                        initial="PENDING",
-                        children=(
-                            State(
-                                "PENDING",
-                                "待指定",
-                                tasks=(
-                                    _task("assign_mentors", "指定一至二名培养联系人", "branch_secretary"),
-                                ),
-                            ),
-                            State("ASSIGNED", "已指定", final=True),
-                        ),
+                        _task("assign_mentors", "指定一至二名培养联系人", "branch_secretary"),
+                        ("ASSIGNED", "已指定"),
+                        ("PENDING", "待指定"),
                     ),
                 ),
             ),
@@ -1254,35 +1261,19 @@ STATES = (
         parallel=True,
         join=S.EXAMINATION.value,
         children=(
-            State(
+            _one_step(
                 "SPONSORS",
                 "入党介绍人",
-                initial="PENDING",
-                children=(
-                    State(
-                        "PENDING",
-                        "待确定",
-                        tasks=(_task("assign_sponsors", "确定两名入党介绍人", "branch_secretary"),),
-                    ),
-                    State("ASSIGNED", "已确定", final=True),
-                ),
+                _task("assign_sponsors", "确定两名入党介绍人", "branch_secretary"),
+                ("ASSIGNED", "已确定"),
+                ("PENDING", "待确定"),
             ),
-            State(
+            _one_step(
                 "TRAINING",
                 "集中培训",
-                initial="PENDING",
-                children=(
-                    State(
-                        "PENDING",
-                        "待培训",
-                        tasks=(
-                            _task(
-                                "record_training", "组织发展对象集中培训", "organizer", At.APPROVING_COMMITTEE
-                            ),
-                        ),
-                    ),
-                    State("TRAINED", "已培训", final=True),
-                ),
+                _task("record_training", "组织发展对象集中培训", "organizer", At.APPROVING_COMMITTEE),
+                ("TRAINED", "已培训"),
+                ("PENDING", "待培训"),
             ),
             State(
                 "POLITICAL_REVIEW",
@@ -1307,45 +1298,29 @@ STATES = (
                         parallel=True,
                         join=S.REVIEW_CONCLUSION.value,
                         children=(
-                            State(
+                            _one_step(
                                 "HOUSEHOLD_REGISTRATION_PLACE",
                                 "户籍所在地",
-                                initial="REQUESTED",
-                                children=(
-                                    State(
-                                        "REQUESTED",
-                                        "待回复",
-                                        tasks=(
-                                            _task(
-                                                "give_household_opinion",
-                                                "出具政治审查意见（户籍所在地）",
-                                                "caseworker",
-                                                OUTFLOW,
-                                            ),
-                                        ),
-                                    ),
-                                    State("GIVEN", "已回复", final=True),
+                                _task(
+                                    "give_household_opinion",
+                                    "出具政治审查意见（户籍所在地）",
+                                    "caseworker",
+                                    OUTFLOW,
                                 ),
+                                ("GIVEN", "已回复"),
+                                ("REQUESTED", "待回复"),
                             ),
-                            State(
+                            _one_step(
                                 "RESIDENCE_PLACE",
                                 "居住地",
-                                initial="REQUESTED",
-                                children=(
-                                    State(
-                                        "REQUESTED",
-                                        "待回复",
-                                        tasks=(
-                                            _task(
-                                                "give_residence_opinion",
-                                                "出具政治审查意见（居住地）",
-                                                "caseworker",
-                                                INFLOW,
-                                            ),
-                                        ),
-                                    ),
-                                    State("GIVEN", "已回复", final=True),
+                                _task(
+                                    "give_residence_opinion",
+                                    "出具政治审查意见（居住地）",
+                                    "caseworker",
+                                    INFLOW,
                                 ),
+                                ("GIVEN", "已回复"),
+                                ("REQUESTED", "待回复"),
                             ),
                         ),
                     ),
@@ -1461,60 +1436,29 @@ STATES = (
         parallel=True,
         join=S.PROBATION.value,
         children=(
-            State(
+            _one_step(
                 "FILING",
                 "报上级组织部门备案",
-                initial="PENDING",
-                children=(
-                    State(
-                        "PENDING",
-                        "待备案",
-                        tasks=(
-                            _task(
-                                "file_admission", "报上级组织部门备案", "organizer", At.APPROVING_COMMITTEE
-                            ),
-                        ),
-                    ),
-                    State("FILED", "已备案", final=True),
-                ),
+                _task("file_admission", "报上级组织部门备案", "organizer", At.APPROVING_COMMITTEE),
+                ("FILED", "已备案"),
+                ("PENDING", "待备案"),
             ),
-            State(
+            _one_step(
                 "ANNOUNCEMENT",
                 "通知本人并宣布",
-                initial="PENDING",
-                children=(
-                    State(
-                        "PENDING",
-                        "待通知",
-                        tasks=(
-                            _task("announce_admission", "通知本人、党员大会宣布、编入党小组", "caseworker"),
-                        ),
-                    ),
-                    State("DONE", "已宣布", final=True),
-                ),
+                _task("announce_admission", "通知本人、党员大会宣布、编入党小组", "caseworker"),
+                ("DONE", "已宣布"),
+                ("PENDING", "待通知"),
             ),
-            State(
+            _one_step(
                 "OATH",
                 "入党宣誓",
-                initial="PENDING",
-                children=(
-                    State(
-                        "PENDING",
-                        "待宣誓",
-                        tasks=(
-                            _task(
-                                "take_oath",
-                                "组织入党宣誓",
-                                "branch_secretary",
-                                due=Due(ON_THE_DAY, "data.oath_due_on"),
-                            ),
-                        ),
-                        timers=(
-                            _escalation("oath_deadline", "入党宣誓期限", "oath_due_on", "committee_approver"),
-                        ),
-                    ),
-                    State("TAKEN", "已宣誓", final=True),
+                _task(
+                    "take_oath", "组织入党宣誓", "branch_secretary", due=Due(ON_THE_DAY, "data.oath_due_on")
                 ),
+                ("TAKEN", "已宣誓"),
+                ("PENDING", "待宣誓"),
+                (_escalation("oath_deadline", "入党宣誓期限", "oath_due_on", "committee_approver"),),
             ),
         ),
     ),

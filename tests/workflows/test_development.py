@@ -270,6 +270,55 @@ def test_a_single_place_case_cannot_take_the_two_place_steps_and_a_two_place_cas
     )
 
 
+# -- people imported part-way -----------------------------------------------------------------------
+
+
+def _imported(world: World, subject: str, state: str, since: date, data: dict[str, object]) -> int:
+    """Opened as `api/importing` does for a person already in the process: the state, the day it was
+    entered, and the earlier acts' days in the data."""
+    with world.engine.sessions.begin() as s:
+        return world.engine.open_case_in(
+            s, workflow="development", subject_id=world.people[subject].id, org_id=world.orgs["branch"].id,
+            actor=world.caseworker, data=data, on=world.today(), start_state=state, entered_on={state: since},
+        ).case_id  # fmt: skip
+
+
+def test_an_imported_activist_is_a_candidate_a_year_after_the_recorded_designation(world: World) -> None:
+    world.at(date(2026, 3, 2))
+    acts = {"submit_application": {"on": "2025-01-10"}, "designate_activist": {"on": "2025-04-01"}}
+    case_id = _imported(world, "applicant", "ACTIVIST", date(2025, 4, 1), acts)
+    take(world, case_id, "file_activist")
+    take(world, case_id, "assign_mentors")
+    world.at(date(2026, 3, 31))
+    refusal = world.refused(case_id, "propose_candidate", "secretary", inputs(world, "propose_candidate"))
+    assert [(u.rule, u.earliest) for u in refusal.unmet] == [("one_year_of_cultivation", date(2026, 4, 1))]
+    world.at(date(2026, 4, 1))
+    assert take(world, case_id, "propose_candidate").state == "CANDIDATE_PROPOSED"
+
+
+def test_an_imported_probationer_keeps_the_probation_of_the_row(world: World) -> None:
+    world.at(date(2026, 3, 2))
+    data = {
+        "hold_admission_meeting": {"on": "2025-05-20"},
+        "probation_start": "2025-05-20",
+        "probation_end": "2026-05-19",
+    }
+    case_id = _imported(world, "applicant", "PROBATION", date(2025, 5, 20), data)
+    [task] = world.open_tasks(case_id)
+    assert (task.name, task.due_date) == ("apply_for_full_membership", date(2026, 5, 19))
+    take(world, case_id, "apply_for_full_membership")
+    take(world, case_id, "examine_full_membership")
+    world.at(date(2026, 5, 19))
+    refusal = world.refused(
+        case_id, "resolve_full_membership", "secretary", inputs(world, "resolve_full_membership")
+    )
+    assert refusal.earliest == date(2026, 5, 20)
+    world.at(date(2026, 5, 20))
+    take(world, case_id, "resolve_full_membership")
+    take(world, case_id, "confirm_full_membership")
+    assert world.person().full_member_since == date(2026, 5, 20)
+
+
 # -- the forecast ----------------------------------------------------------------------------------
 
 
