@@ -101,6 +101,7 @@ from engine.rules import (
     ballot_majority,
     ballot_quorum,
     field_is,
+    no_recent_removal,
     rule,
     within,
 )
@@ -133,6 +134,7 @@ A33 = "细则(2026) 第三十三条"
 A35 = "细则(2026) 第三十五条"
 A36 = "细则(2026) 第三十六条"
 A40 = "细则(2026) 第四十条"
+READMISSION = "处置办法(2024)"
 
 # -- states -----------------------------------------------------------------------------------------
 
@@ -335,6 +337,9 @@ def _applicant_is_adult(ctx: RuleContext) -> Verdict:
 
 
 applicant_is_adult = _time_rule("applicant_is_adult", A5, "年满十八岁方可申请入党", _applicant_is_adult)
+not_recently_removed = no_recent_removal(
+    "not_recently_removed", READMISSION, "被劝退或除名的，五年内不得重新入党"
+)
 
 
 @rule(
@@ -1606,7 +1611,7 @@ ACTIONS = (
             Field("place", "培养考察方式", FieldType.CHOICE, choices=PLACE_CHOICES),
             _text("notes", "备注", required=False),
         ),
-        rules=(applicant_is_adult, mobile_org_only_for_mobile_workers),
+        rules=(applicant_is_adult, not_recently_removed, mobile_org_only_for_mobile_workers),
         subject_status="applicant",
         sets_data=talk_due,
     ),

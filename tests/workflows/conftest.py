@@ -53,6 +53,13 @@ PEOPLE: tuple[tuple[str, date, str, str, dict[str, Any]], ...] = (
     ("applicant", date(2000, 5, 20), "non_member", "branch", {}),
     ("young", date(2008, 4, 15), "non_member", "branch", {}),
     ("mobile_worker", date(1999, 8, 1), "non_member", "branch", {}),
+    (
+        "removed",
+        date(1990, 9, 9),
+        "non_member",
+        "branch",
+        {"party_exit": {"kind": "removal", "on": "2022-03-10"}},
+    ),
     ("mentor_a", date(1980, 1, 2), "full_member", "branch", {}),
     ("mentor_b", date(1981, 2, 3), "full_member", "branch", {}),
     ("sponsor_a", date(1975, 3, 4), "full_member", "branch", {}),

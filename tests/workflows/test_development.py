@@ -384,9 +384,10 @@ def test_the_definition_and_the_regional_example_are_registered() -> None:
 def test_every_rule_cites_an_article_and_every_time_rule_says_when_it_will_hold() -> None:
     rules = {r.name: r for a in DEFINITION.actions for r in a.rules}
     assert all(r.citation and r.message for r in rules.values())
-    assert all("细则" in r.citation or "党章" in r.citation for r in rules.values())
+    assert all(any(text in r.citation for text in ("细则", "党章", "处置办法")) for r in rules.values())
     assert {n for n, r in rules.items() if r.time_bound} == {
         "applicant_is_adult",
+        "not_recently_removed",
         "activist_after_local_wait",
         "half_year_review_due",
         "one_year_of_cultivation",

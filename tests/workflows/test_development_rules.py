@@ -61,6 +61,23 @@ def test_row1_an_applicant_may_apply_on_the_eighteenth_birthday_and_not_the_day_
     assert world.person("young").status == "applicant"
 
 
+def test_row1_a_person_removed_applies_again_only_when_five_years_have_passed(world: World) -> None:
+    world.at(date(2027, 3, 9))
+    case_id = world.open("removed")  # 除名 on 2022-03-10
+    refusal = world.refused(case_id, "submit_application", "caseworker", inputs(world, "submit_application"))
+    [rule] = refusal.unmet
+    assert (rule.rule, rule.citation, rule.earliest) == (
+        "not_recently_removed",
+        "处置办法(2024)",
+        date(2027, 3, 10),
+    )
+    assert rule.message == "被劝退或除名的，五年内不得重新入党（2022-03-10被劝退或除名，5年内不得重新入党）"
+    world.at(date(2027, 3, 10))
+    assert world.fire(
+        case_id, "submit_application", "caseworker", inputs(world, "submit_application")
+    ).state == ("TALK")
+
+
 def test_row1_only_a_mobile_worker_may_apply_to_a_mobile_members_org(world: World) -> None:
     world.at(date(2026, 3, 2))
     case_id = world.open(owner="mobile_org", actor="mobile_caseworker")
