@@ -3,6 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
+VENDOR := static/vendor/.stamp
 
 .PHONY: install sysdeps run test lint typecheck clean
 
@@ -12,10 +13,13 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
+$(VENDOR): package-lock.json
+	bash scripts/vendor.sh
+
 sysdeps:
 	@bash scripts/sysdeps.sh
 
-install: sysdeps $(STAMP)
+install: sysdeps $(STAMP) $(VENDOR)
 
 run: install
 	$(BIN)/memberflow init
@@ -32,4 +36,4 @@ lint: install
 	$(BIN)/ruff format --check engine workflows api tests
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache memberflow.db*
+	rm -rf $(VENV) .pytest_cache .mypy_cache memberflow.db* node_modules static/vendor
