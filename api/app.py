@@ -12,7 +12,7 @@ from litestar.datastructures import State
 from litestar.exceptions import HTTPException
 from litestar.openapi import OpenAPIConfig
 from litestar.plugins.jinja import JinjaTemplateEngine
-from litestar.response import Response, Template
+from litestar.response import Response
 from litestar.template.config import TemplateConfig
 from sqlalchemy import text
 
@@ -29,6 +29,7 @@ from api.routes.people import PeopleController
 from api.routes.work import DocumentController, NotificationController, TaskController
 from api.routes.workflows import WorkflowController
 from api.security import bearer_only, make_auth
+from api.web import static_router, web_router
 from engine.errors import EngineError
 
 MAX_BODY = 1024 * 1024  # a JSON request is small; spreadsheets get their own upload limit
@@ -47,11 +48,6 @@ def ready(request: AnyRequest) -> Response[dict[str, str]]:
     except Exception:
         return Response({"status": "unavailable", "detail": "数据库暂时无法连接"}, status_code=503)
     return Response({"status": "ready"})
-
-
-@get("/", operation_id="home", include_in_schema=False, sync_to_thread=False)
-def home(request: AnyRequest) -> Template:
-    return Template("pages/home.html", context={"workflows": services_of(request).registry.workflows()})
 
 
 API_HANDLERS: list[Any] = [
@@ -88,7 +84,17 @@ def create_app(services: Services, *, with_worker: bool = False) -> Litestar:
 
     api = Router(path="/", route_handlers=API_HANDLERS, guards=[_api_guard])
     return Litestar(
-        route_handlers=[health, ready, home, login_page, login_form, logout_form, verify_page, api],
+        route_handlers=[
+            health,
+            ready,
+            login_page,
+            login_form,
+            logout_form,
+            verify_page,
+            api,
+            web_router(),
+            static_router(),
+        ],
         state=State({"services": services, "auth": auth}),
         exception_handlers={EngineError: engine_error, HTTPException: http_error},
         template_config=TemplateConfig(directory=TEMPLATES, engine=JinjaTemplateEngine),

@@ -123,10 +123,7 @@ class UserController(Controller):
         _require_admin(actor)
         after = int(decode_cursor(cursor).get("id", 0))
         with services.engine.sessions() as s:
-            admin_orgs = org_covered(s, actor, roles=["administrator"])
-            ids = select(RoleGrant.user_id).join(Org, Org.id == RoleGrant.org_id).where(admin_orgs)
-            query = select(User).where(User.id.in_(ids), User.id > after).order_by(User.id)
-            rows = list(s.scalars(query.limit(page_size(limit) + 1)))
+            rows = administered_users(s, actor, after, page_size(limit) + 1)
             items = [_user_out(s, u) for u in rows[:limit]]
         more = len(rows) > limit
         return UserPage(items, encode_cursor({"id": items[-1].id}) if more and items else None)
@@ -136,37 +133,8 @@ class UserController(Controller):
         def work() -> Response[Any]:
             services, actor = services_of(request), actor_of(request)
             _require_admin(actor)
-            errors = {}
-            if len(data.password) < MIN_PASSWORD:
-                errors["password"] = f"密码至少{MIN_PASSWORD}位"
-            if not data.username.strip() or not data.display_name.strip():
-                errors["username"] = "请填写用户名和姓名"
-            errors |= {
-                f"grants[{i}].role": "角色不存在" for i, g in enumerate(data.grants) if g.role not in ROLES
-            }
-            if errors:
-                raise InvalidInput(errors)
             with services.engine.sessions.begin() as s:
-                if s.scalar(select(User.id).where(User.username == data.username.strip())):
-                    raise InvalidInput({"username": "用户名已被使用"})
-                for grant in data.grants:
-                    _administered_org(s, actor, grant.org_id)
-                user = User(
-                    username=data.username.strip(),
-                    display_name=data.display_name.strip(),
-                    password_hash=hash_password(data.password),
-                    email=data.email,
-                    person_id=data.person_id,
-                )
-                s.add(user)
-                s.flush()
-                for grant in data.grants:
-                    s.add(
-                        RoleGrant(
-                            user_id=user.id, role=grant.role, org_id=grant.org_id, subtree=grant.subtree
-                        )
-                    )
-                s.flush()
+                user = create_user(s, actor, data)
                 return Response(asdict(_user_out(s, user)), status_code=201)
 
         return idempotent(request, {k: v for k, v in asdict(data).items() if k != "password"}, work)
@@ -176,15 +144,8 @@ class UserController(Controller):
         def work() -> Response[Any]:
             services, actor = services_of(request), actor_of(request)
             _require_admin(actor)
-            if data.role not in ROLES:
-                raise InvalidInput({"role": "角色不存在"})
             with services.engine.sessions.begin() as s:
-                _administered_org(s, actor, data.org_id)
-                if s.get(User, user_id) is None:
-                    raise NotFound("用户不存在")
-                grant = RoleGrant(user_id=user_id, role=data.role, org_id=data.org_id, subtree=data.subtree)
-                s.add(grant)
-                s.flush()
+                grant = add_grant(s, actor, user_id, data)
                 return Response(
                     asdict(GrantOut(grant.id, grant.role, grant.org_id, grant.subtree)), status_code=201
                 )
@@ -201,11 +162,80 @@ class UserController(Controller):
         services, actor = services_of(request), actor_of(request)
         _require_admin(actor)
         with services.engine.sessions.begin() as s:
-            grant = s.get(RoleGrant, grant_id)
-            if grant is None or grant.user_id != user_id:
-                raise NotFound("权限不存在")
-            _administered_org(s, actor, grant.org_id)
-            s.delete(grant)
+            remove_grant(s, actor, user_id, grant_id)
+
+
+def administered_users(s: Any, actor: Actor, after: int = 0, limit: int = 50) -> list[User]:
+    """Users holding a grant inside the administrator's organizations, by id."""
+    admin_orgs = org_covered(s, actor, roles=["administrator"])
+    ids = select(RoleGrant.user_id).join(Org, Org.id == RoleGrant.org_id).where(admin_orgs)
+    query = select(User).where(User.id.in_(ids), User.id > after).order_by(User.id)
+    return list(s.scalars(query.limit(limit)))
+
+
+def create_user(s: Any, actor: Actor, data: UserIn) -> User:
+    """A new user with grants only at organizations the caller administers; every bad field named."""
+    _require_admin(actor)
+    errors = {}
+    if len(data.password) < MIN_PASSWORD:
+        errors["password"] = f"密码至少{MIN_PASSWORD}位"
+    if not data.username.strip() or not data.display_name.strip():
+        errors["username"] = "请填写用户名和姓名"
+    errors |= {f"grants[{i}].role": "角色不存在" for i, g in enumerate(data.grants) if g.role not in ROLES}
+    if errors:
+        raise InvalidInput(errors)
+    if s.scalar(select(User.id).where(User.username == data.username.strip())):
+        raise InvalidInput({"username": "用户名已被使用"})
+    for grant in data.grants:
+        _administered_org(s, actor, grant.org_id)
+    user = User(
+        username=data.username.strip(),
+        display_name=data.display_name.strip(),
+        password_hash=hash_password(data.password),
+        email=data.email,
+        person_id=data.person_id,
+    )
+    s.add(user)
+    s.flush()
+    for grant in data.grants:
+        s.add(RoleGrant(user_id=user.id, role=grant.role, org_id=grant.org_id, subtree=grant.subtree))
+    s.flush()
+    return user
+
+
+def add_grant(s: Any, actor: Actor, user_id: int, data: GrantIn) -> RoleGrant:
+    _require_admin(actor)
+    if data.role not in ROLES:
+        raise InvalidInput({"role": "角色不存在"})
+    _administered_org(s, actor, data.org_id)
+    if s.get(User, user_id) is None:
+        raise NotFound("用户不存在")
+    grant = RoleGrant(user_id=user_id, role=data.role, org_id=data.org_id, subtree=data.subtree)
+    s.add(grant)
+    s.flush()
+    return grant
+
+
+def remove_grant(s: Any, actor: Actor, user_id: int, grant_id: int) -> None:
+    _require_admin(actor)
+    grant = s.get(RoleGrant, grant_id)
+    if grant is None or grant.user_id != user_id:
+        raise NotFound("权限不存在")
+    _administered_org(s, actor, grant.org_id)
+    s.delete(grant)
+
+
+def open_case_counts(s: Any, actor: Actor, workflow: str | None = None) -> list[StateCount]:
+    """Open cases per workflow and state, within the caller's organizations."""
+    query = (
+        select(Case.workflow, Case.state, func.count())
+        .where(Case.closed.is_(False), case_visible(s, actor))
+        .group_by(Case.workflow, Case.state)
+        .order_by(Case.workflow, Case.state)
+    )
+    if workflow:
+        query = query.where(Case.workflow == workflow)
+    return [StateCount(w, st, int(n)) for w, st, n in s.execute(query)]
 
 
 @get("/api/reports/open-cases", operation_id="reportOpenCases", tags=["reports"], sync_to_thread=True)
@@ -213,12 +243,4 @@ def open_cases_report(request: AnyRequest, workflow: FromQuery[str | None] = Non
     """Open cases per workflow and state, within the caller's organizations."""
     services, actor = services_of(request), actor_of(request)
     with services.engine.sessions() as s:
-        query = (
-            select(Case.workflow, Case.state, func.count())
-            .where(Case.closed.is_(False), case_visible(s, actor))
-            .group_by(Case.workflow, Case.state)
-            .order_by(Case.workflow, Case.state)
-        )
-        if workflow:
-            query = query.where(Case.workflow == workflow)
-        return [StateCount(w, st, int(n)) for w, st, n in s.execute(query)]
+        return open_case_counts(s, actor, workflow)

@@ -308,36 +308,44 @@ class CaseController(Controller):
     ) -> HistoryPage:
         engine, actor = services_of(request).engine, actor_of(request)
         after = int(decode_cursor(cursor).get("seq", 0))
-        with engine.sessions() as s:
-            case = engine.load_case(s, case_id, actor)
-            workflow, _ = engine.definitions_of(case)
-            labels = {a.name: a.label for a in workflow.actions}
-            query = (
-                select(Event, User.display_name)
-                .outerjoin(User, User.id == Event.actor_user_id)
-                .where(Event.case_id == case.id, Event.seq > after)
-                .order_by(Event.seq)
-                .limit(page_size(limit) + 1)
-            )
-            rows = list(s.execute(query))
-        items = [
-            EventOut(
-                e.seq,
-                e.kind,
-                e.action,
-                labels.get(e.action, SYSTEM_ACTION_LABELS.get(e.action, e.action)),
-                e.actor_user_id,
-                name or "系统",
-                e.at,
-                e.effective_date,
-                e.inputs,
-                e.reason,
-                e.policy_version,
-            )
-            for e, name in rows[:limit]
-        ]
+        rows = case_history(engine, actor, case_id, after, page_size(limit) + 1)
+        items = rows[:limit]
         more = len(rows) > limit
         return HistoryPage(items, encode_cursor({"seq": items[-1].seq}) if more and items else None)
+
+
+def case_history(
+    engine: Engine, actor: Actor, case_id: int, after: int = 0, limit: int = 100
+) -> list[EventOut]:
+    """The case's events after `seq`, oldest first, each with its action's label and the actor's name."""
+    with engine.sessions() as s:
+        case = engine.load_case(s, case_id, actor)
+        workflow, _ = engine.definitions_of(case)
+        labels = {a.name: a.label for a in workflow.actions}
+        query = (
+            select(Event, User.display_name)
+            .outerjoin(User, User.id == Event.actor_user_id)
+            .where(Event.case_id == case.id, Event.seq > after)
+            .order_by(Event.seq)
+            .limit(limit)
+        )
+        rows = list(s.execute(query))
+    return [
+        EventOut(
+            e.seq,
+            e.kind,
+            e.action,
+            labels.get(e.action, SYSTEM_ACTION_LABELS.get(e.action, e.action)),
+            e.actor_user_id,
+            name or "系统",
+            e.at,
+            e.effective_date,
+            e.inputs,
+            e.reason,
+            e.policy_version,
+        )
+        for e, name in rows
+    ]
 
 
 def read_case(engine: Engine, actor: Actor, case_id: int) -> CaseOut:

@@ -111,20 +111,9 @@ class PeopleController(Controller):
         services, actor = services_of(request), actor_of(request)
         after = int(decode_cursor(cursor).get("id", 0))
         with services.engine.sessions() as s:
-            query = (
-                select(Person)
-                .join(Org, Org.id == Person.org_id)
-                .where(org_covered(s, actor), Person.id > after)
+            rows = search_people(
+                s, actor, q=q, org_id=org_id, status=status, after=after, limit=page_size(limit) + 1
             )
-            if q:
-                query = query.where(
-                    or_(Person.name.contains(q.strip()), Person.id_number == q.strip().upper())
-                )
-            if org_id is not None:
-                query = query.where(Person.org_id == org_id)
-            if status:
-                query = query.where(Person.status == status)
-            rows = list(s.scalars(query.order_by(Person.id).limit(page_size(limit) + 1)))
             items = [PersonOut.of(p, actor) for p in rows[:limit]]
         more = len(rows) > limit
         return PersonPage(items, encode_cursor({"id": items[-1].id}) if more and items else None)
@@ -142,23 +131,49 @@ class PeopleController(Controller):
 
     def _create(self, request: AnyRequest, data: JSONBody[PersonIn]) -> Response[Any]:
         services, actor = services_of(request), actor_of(request)
-        errors = _person_errors(data, services.engine.clock.today())
-        if errors:
-            raise InvalidInput(errors)
         with services.engine.sessions.begin() as s:
-            org = s.get(Org, data.org_id)
-            if org is None or not any(holds(actor, role, org) for role in REGISTRARS):
-                raise Forbidden("您没有在该组织登记人员的权限")
-            if s.scalar(select(Person.id).where(Person.id_number == data.id_number.strip().upper())):
-                raise InvalidInput({"id_number": "该公民身份号码已登记"})
-            person = Person(**{k: v for k, v in data.__dict__.items()})
-            s.add(person)
-            s.flush()
-            out = PersonOut.of(person, actor)
+            out = PersonOut.of(register_person(s, actor, data, services.engine.clock.today()), actor)
         return Response(out.__dict__, status_code=201)
 
 
-def _person_errors(data: JSONBody[PersonIn], today: date) -> dict[str, str]:
+def search_people(
+    s: Any,
+    actor: Actor,
+    *,
+    q: str | None = None,
+    org_id: int | None = None,
+    status: str | None = None,
+    after: int = 0,
+    limit: int = 50,
+) -> list[Person]:
+    """By name (or the full 身份证号), only people of organizations the caller covers, by id."""
+    query = select(Person).join(Org, Org.id == Person.org_id).where(org_covered(s, actor), Person.id > after)
+    if q:
+        query = query.where(or_(Person.name.contains(q.strip()), Person.id_number == q.strip().upper()))
+    if org_id is not None:
+        query = query.where(Person.org_id == org_id)
+    if status:
+        query = query.where(Person.status == status)
+    return list(s.scalars(query.order_by(Person.id).limit(limit)))
+
+
+def register_person(s: Any, actor: Actor, data: PersonIn, today: date) -> Person:
+    """Register a person in an organization the caller may register people in; every bad field named."""
+    errors = _person_errors(data, today)
+    if errors:
+        raise InvalidInput(errors)
+    org = s.get(Org, data.org_id)
+    if org is None or not any(holds(actor, role, org) for role in REGISTRARS):
+        raise Forbidden("您没有在该组织登记人员的权限")
+    if s.scalar(select(Person.id).where(Person.id_number == data.id_number.strip().upper())):
+        raise InvalidInput({"id_number": "该公民身份号码已登记"})
+    person = Person(**{k: v for k, v in data.__dict__.items()})
+    s.add(person)
+    s.flush()
+    return person
+
+
+def _person_errors(data: PersonIn, today: date) -> dict[str, str]:
     errors: dict[str, str] = {}
     if not data.name.strip() or len(data.name) > 50:
         errors["name"] = "请填写姓名（不超过50字）"

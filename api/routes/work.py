@@ -25,8 +25,10 @@ from api.routes.common import (
     services_of,
 )
 from engine import notifications, tasks
+from engine.authz import Actor
 from engine.errors import Conflict, NotFound
 from engine.models import Document
+from engine.runtime import Engine
 from engine.tasks import QueueFilter
 
 
@@ -205,8 +207,11 @@ class DocumentController(Controller):
 
 
 def _visible_document(request: AnyRequest, document_id: int) -> Document:
+    return visible_document(services_of(request).engine, actor_of(request), document_id)
+
+
+def visible_document(engine: Engine, actor: Actor, document_id: int) -> Document:
     """A document is visible exactly when its case is."""
-    engine, actor = services_of(request).engine, actor_of(request)
     with engine.sessions() as s:
         document = s.get(Document, document_id)
         if document is None:
