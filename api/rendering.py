@@ -21,7 +21,8 @@ from sqlalchemy.orm import Session
 
 from api.bootstrap import TEMPLATES
 from api.storage import make_storage
-from engine.identity import mask_name
+from engine.authz import approving_committee
+from engine.identity import mask_id_number, mask_name
 from engine.models import Case, CaseParty, Document, Event, Org
 
 if TYPE_CHECKING:
@@ -39,7 +40,40 @@ def cn_date(day: date) -> str:
     return f"{day.year}年{day.month}月{day.day}日"
 
 
-environment.filters["cn_date"] = cn_date
+CAPITAL_DIGITS = "零壹贰叁肆伍陆柒捌玖"
+
+
+def capital_digits(value: int) -> str:
+    """A year in capital numerals digit by digit (贰零贰陆), as the 介绍信 asks for 党费交到 and 有效期."""
+    return "".join(CAPITAL_DIGITS[int(d)] for d in str(value))
+
+
+def capital_number(value: int) -> str:
+    """A count below 1000 in capital numerals: 30 → 叁拾, 15 → 壹拾伍, 105 → 壹佰零伍."""
+    if not 0 < value < 1000:
+        return capital_digits(value)
+    hundreds, tens, ones = value // 100, value // 10 % 10, value % 10
+    text = f"{CAPITAL_DIGITS[hundreds]}佰" if hundreds else ""
+    if tens:
+        text += f"{CAPITAL_DIGITS[tens]}拾"
+    elif hundreds and ones:
+        text += "零"
+    return text + (CAPITAL_DIGITS[ones] if ones else "")
+
+
+def age_on(born: date, day: date) -> int:
+    return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+
+
+environment.filters.update(
+    cn_date=cn_date,
+    capital_digits=capital_digits,
+    capital_number=capital_number,
+    age_on=age_on,
+    mask_name=mask_name,
+    mask_id=mask_id_number,
+    iso_date=date.fromisoformat,
+)
 
 
 def render_document(services: Services, session: Session, payload: dict[str, Any]) -> None:
@@ -98,6 +132,8 @@ def context(services: Services, session: Session, document: Document) -> dict[st
         "subject": case.subject,
         "org": case.org,
         "parties": parties,
+        "committee": approving_committee(session, case.org),
+        "party_committees": {role: approving_committee(session, o) for role, o in parties.items()},
         "inputs": event.inputs,
         "data": case.data,
         "workflow": workflow,

@@ -82,6 +82,8 @@ def resolve_org(session: Session, case: Case, at: str) -> Org | None:
         return case.org.parent
     if at == At.APPROVING_COMMITTEE:
         return approving_committee(session, case.org)
+    if at == At.DEPARTMENT:
+        return organization_department(session, case.org)
     if at.startswith("party:"):
         role = at.removeprefix("party:")
         return session.scalar(
@@ -101,6 +103,18 @@ def approving_committee(session: Session, org: Org) -> Org | None:
         if candidate is not None and candidate.can_approve_admission:
             return candidate
     return None
+
+
+def organization_department(session: Session, org: Org) -> Org | None:
+    """The 组织部门 attached to the nearest committee above `org` that has one (it numbers 活动证)."""
+    ids = org.ancestor_ids()
+    found = {
+        d.parent_id: d
+        for d in session.scalars(
+            select(Org).where(Org.kind == "organization_department", Org.parent_id.in_(ids)).order_by(Org.id)
+        )
+    }
+    return next((found[i] for i in reversed(ids) if i in found), None)
 
 
 def permitted(session: Session, actor: Actor, case: Case, role: str, at: str) -> bool:

@@ -77,6 +77,7 @@ class At(StrEnum):
     PARENT = "parent"  # the organization directly above the owner
     APPROVING_COMMITTEE = "approving_committee"  # nearest committee above with approval authority
     SUBJECT = "subject"  # the person the case is about (member self-service)
+    DEPARTMENT = "department"  # the organization department of the nearest committee above that has one
 
 
 def party(role: str) -> str:
@@ -190,6 +191,9 @@ class DocumentSpec:
     template: str
     issuer: str = At.OWNER  # the organization that issues (and numbers) it, relative to the case
     number_prefix: str = ""  # e.g. "组转字": numbers read 〈issuer short name〉组转字〔2026〕第0001号
+    # Another organization numbers it, e.g. the 活动证 is numbered by the county department and
+    # issued by the branch: the counter and the number's short name are then that organization's.
+    numbered_by: str | None = None
 
 
 @dataclass(frozen=True)
@@ -225,6 +229,7 @@ class Action:
     fields: tuple[Field, ...] = ()
     rules: tuple[Rule, ...] = ()
     documents: tuple[str, ...] = ()
+    voids: tuple[str, ...] = ()  # document kinds this act voids (an expired or lost letter): numbers stay
     distinct_from: tuple[str, ...] = ()  # the actor must differ from whoever fired these
     subject_status: str | None = None  # the person's status after this act
     # Derived values, computed from the rule context after the rules pass: case data to store

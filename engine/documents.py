@@ -4,14 +4,16 @@ Numbers run per issuing organization, kind and year with no gaps and no repeats:
 is locked and incremented in the same transaction as the act, so a rolled-back act takes its
 number back, and two workers issuing at once queue on the counter. Rendering comes later, as a job;
 a rendered document is never rendered again — a correction is a new document linked to the old.
+A voided document (an expired or lost letter) keeps its number and file and is marked void; what
+replaces it is a new document with a new number.
 """
 
 from __future__ import annotations
 
 import secrets
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import update
+from sqlalchemy import select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -59,13 +61,15 @@ def issue(
 ) -> Document:
     """Create the numbered document row and queue its rendering, in the caller's transaction."""
     org = resolve_org(session, case, spec.issuer)
-    if org is None:
-        raise DefinitionError(f"文书“{spec.title}”找不到发文组织（{spec.issuer}）")
+    numberer = resolve_org(session, case, spec.numbered_by) if spec.numbered_by else org
+    if org is None or numberer is None:
+        raise DefinitionError(f"文书“{spec.title}”找不到发文或编号组织（{spec.issuer}，{spec.numbered_by}）")
     year = now.year
-    sequence = allocate(session, org, spec.kind, year)
+    sequence = allocate(session, numberer, spec.kind, year)
+    number = number_text(numberer, spec, year, sequence)
     document = Document(
         case_id=case.id, event_id=event_id, kind=spec.kind, title=spec.title, template=spec.template,
-        issuer_org_id=org.id, year=year, sequence=sequence, number=number_text(org, spec, year, sequence),
+        issuer_org_id=org.id, year=year, sequence=sequence, number=number,
         verify_code=secrets.token_hex(8), corrects_id=corrects.id if corrects else None, created_at=now,
     )  # fmt: skip
     session.add(document)
@@ -79,6 +83,19 @@ def correct(session: Session, original: Document, spec: DocumentSpec, case: Case
     if original.status != "ready":
         raise Conflict("原文书尚未生成，无需更正，可直接重新生成")
     return issue(session, case, spec, original.event_id, now, corrects=original)
+
+
+def void(session: Session, case: Case, kind: str, on: date, reason: str) -> list[Document]:
+    """Void the case's documents of this kind that are still valid; their numbers are never reused."""
+    valid = session.scalars(
+        select(Document).where(
+            Document.case_id == case.id, Document.kind == kind, Document.voided_on.is_(None)
+        )
+    )
+    voided = list(valid)
+    for document in voided:
+        document.voided_on, document.void_reason = on, reason[:200]
+    return voided
 
 
 def retry(session: Session, document: Document, now: datetime) -> None:

@@ -302,6 +302,9 @@ class Document(Base):
     storage_path: Mapped[str | None] = mapped_column(String(400))
     error: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    # A voided document (an expired or lost letter) keeps its number and file; it is no longer valid.
+    voided_on: Mapped[date | None] = mapped_column(Date)
+    void_reason: Mapped[str] = mapped_column(String(200), default="")
 
 
 class Outbox(Base):

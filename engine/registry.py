@@ -169,6 +169,7 @@ def _check_action(
     ]
     kinds = {d.kind for d in workflow.documents}
     problems += [f"{where} produces unknown document {k!r}" for k in action.documents if k not in kinds]
+    problems += [f"{where} voids unknown document {k!r}" for k in action.voids if k not in kinds]
     names = [f.name for f in action.fields]
     if len(set(names)) != len(names):
         problems.append(f"{where} has duplicate field names")

@@ -224,8 +224,12 @@ class Engine:
         on: date | None = None,
         reason: str = "",
         waive: Sequence[str] = (),
+        issue_documents: bool = True,
     ) -> FireResult:
-        """Fire inside the caller's transaction (the timer sweep runs each timer in a savepoint)."""
+        """Fire inside the caller's transaction (the timer sweep runs each timer in a savepoint).
+
+        `issue_documents=False` lets a batch of acts that share one document (a branch's result list)
+        issue it once, with the last act."""
         reason = reason.strip()
         case = self.load_case(session, case_id, actor, lock=True)
         if case.version != expected_version:
@@ -249,7 +253,9 @@ class Engine:
         if action.requires_reason and not reason:
             raise InvalidInput({"reason": REASON_REQUIRED})
         waived = sorted(u.rule for u in unmet)
-        return self._apply(session, case, workflow, policy, action, actor, day, values, reason, waived)
+        return self._apply(
+            session, case, workflow, policy, action, actor, day, values, reason, waived, issue_documents
+        )
 
     def _apply(
         self,
@@ -263,6 +269,7 @@ class Engine:
         values: dict[str, Any],
         reason: str,
         waived: list[str],
+        issue_documents: bool = True,
     ) -> FireResult:
         now = self.clock.now()
         before = case.state_detail
@@ -275,6 +282,10 @@ class Engine:
             inputs=recorded, reason=reason, policy_version=policy.label_on(day),
         )  # fmt: skip
         case.data = {**case.data, action.name: {**values, "on": day.isoformat()}}
+        for kind in action.voids:
+            documents.void(session, case, kind, day, action.label)
+        if issue_documents:
+            self._issue_documents(session, case, workflow, action, event)
         _apply_derived(case, action, self._context(session, case, policy, day, values, day, action))
         ctx_after = self._context(session, case, policy, day, values, day, action)  # sees the derived data
         if step:
@@ -288,9 +299,6 @@ class Engine:
             self._move_subject(session, case, action, actor, day, policy)
         for opening in action.opens:
             self._open_follow_up(session, case, opening, ctx_after, actor, day)
-        session.flush()
-        for kind in action.documents:
-            self._queue_document(session, case, workflow, event, kind)
         session.flush()
         return _result(case, event)
 
@@ -328,10 +336,19 @@ class Engine:
             parties=parties, data=data, on=day, profile=case.policy_name,
         )  # fmt: skip
 
-    def _queue_document(
-        self, session: Session, case: Case, workflow: Workflow, event: Event, kind: str
+    def _issue_documents(
+        self, session: Session, case: Case, workflow: Workflow, action: Action, event: Event
     ) -> None:
-        documents.issue(session, case, workflow.document(kind), event.id, self.clock.now())
+        """Number the act's documents before its derived data, which may quote them: the numbers go
+        to `data["documents"]` by kind (the latest of each), e.g. the letter's number in its record."""
+        if action.documents:
+            session.flush()  # the event's id
+        issued = {
+            kind: documents.issue(session, case, workflow.document(kind), event.id, self.clock.now()).number
+            for kind in action.documents
+        }
+        if issued:
+            case.data = {**case.data, "documents": {**case.data.get("documents", {}), **issued}}
 
     # -- explaining ------------------------------------------------------------------------
 

@@ -24,6 +24,7 @@ from engine.definitions import (
     Action,
     At,
     CaseOpening,
+    DocumentSpec,
     Due,
     DurationUnit,
     Field,
@@ -74,6 +75,20 @@ LOST_CONTACT_SPAN = Span(DurationUnit.MONTHS, 6, "mobile_lost_contact_months")
 REMOVAL_SPAN = Span(DurationUnit.YEARS, 2, "mobile_suspension_to_removal_years")
 SELF_LAPSE_SPAN = Span(DurationUnit.MONTHS, 6, "mobile_self_lapse_months")
 FIXED_PLACE_SPAN = Span(DurationUnit.MONTHS, 6, "fixed_place_transfer_months")
+ACTIVITY_CARD = "activity_card"  # document kinds
+MUTUAL_NOTICE_LETTER = "mutual_notice"
+DOCUMENTS = (
+    # Numbered by the county department, issued (stamped) by the branch (组通字〔2006〕45号).
+    DocumentSpec(
+        ACTIVITY_CARD,
+        "流动党员活动证",
+        "mobile/activity_card.html",
+        At.OWNER,
+        "流证字",
+        numbered_by=At.DEPARTMENT,
+    ),
+    DocumentSpec(MUTUAL_NOTICE_LETTER, "流动党员双向通报函", "mobile/mutual_notice.html", At.OWNER, "流通字"),
+)
 
 PARTICIPATION = (
     ("party_life", "参加组织生活"),
@@ -270,7 +285,8 @@ def participation_recorded(ctx: RuleContext) -> dict[str, Any]:
 
 
 def card_issued(ctx: RuleContext) -> dict[str, Any]:
-    return {"card_number": ctx.inputs["card_number"], "card_returned_on": None}
+    """The card's number is the one the county department's counter allocated to its document."""
+    return {"card_number": ctx.data["documents"][ACTIVITY_CARD], "card_returned_on": None}
 
 
 def card_returned(ctx: RuleContext) -> dict[str, Any]:
@@ -516,6 +532,7 @@ ACTIONS = (
             ),
         ),
         rules=(mutual_notice_within_deadline,),
+        documents=(MUTUAL_NOTICE_LETTER,),
     ),
     Action(
         "acknowledge_mutual_notice",
@@ -531,7 +548,7 @@ ACTIONS = (
         (S.CARD_NOT_ISSUED.value,),
         S.CARD_HELD.value,
         (CASEWORKER,),
-        fields=(Field("card_number", "活动证编号（县级组织部门编号）", max_length=60),),
+        documents=(ACTIVITY_CARD,),
         sets_data=card_issued,
     ),
     Action(
@@ -561,6 +578,7 @@ ACTIONS = (
         (S.CARD_HELD.value,),
         S.CARD_RETURNED.value,
         (CASEWORKER,),
+        voids=(ACTIVITY_CARD,),
         sets_data=card_returned,
     ),
     Action(
@@ -692,6 +710,7 @@ ACTIONS = (
             ),
         ),
         rules=(activity_card_returned,),
+        voids=(ACTIVITY_CARD,),  # a card not returned (lost) is void from now on
         sets_subject=no_longer_mobile,
     ),
 )
@@ -710,6 +729,7 @@ DEFINITION = Workflow(
     states=STATES,
     initial=S.REGISTRATION.value,
     actions=ACTIONS,
+    documents=DOCUMENTS,
     opened_by=(CASEWORKER, MEMBER),
     main_path=(
         "register_departure",

@@ -28,6 +28,7 @@ from engine.definitions import (
     Action,
     At,
     CaseOpening,
+    DocumentSpec,
     Due,
     DurationUnit,
     Field,
@@ -97,6 +98,8 @@ PAPERS_SPAN = Span(DurationUnit.WORKING_DAYS, 10, "transfer_papers_supply_workin
 ROLL_BACK_SPAN = Span(DurationUnit.WORKING_DAYS, 5, "transfer_roll_back_correction_working_days")
 LONGEST_VALIDITY = Span(DurationUnit.CALENDAR_DAYS, 90, "transfer_letter_validity_max_days")
 DEFAULT_VALIDITY_DAYS = 30
+TRANSFER_LETTER = "transfer_letter"  # document kinds
+MEMBERSHIP_CERTIFICATE = "membership_certificate"
 VALIDITY_CAP_DAYS = 90
 
 
@@ -168,7 +171,7 @@ def validity_within_cap(ctx: RuleContext) -> Verdict:
 @rule(
     "letter_number_not_used",
     LETTER_FORM,
-    "介绍信须使用新编号：已使用或已作废的编号不得再用",
+    "该介绍信编号已在本案登记过：已使用或已作废的编号不得再用",
     needs_input=True,
 )
 def letter_number_not_used(ctx: RuleContext) -> Verdict:
@@ -290,12 +293,17 @@ no_justified_reason = field_is(
 # -- derived data ------------------------------------------------------------------------------------
 
 
-def letter_issued(ctx: RuleContext) -> dict[str, Any]:
-    """The letter on record, appended to every letter of the case; it becomes the current one."""
+def issued_number(ctx: RuleContext, kind: str) -> str:
+    """The number the act's document of this kind was allocated (the engine numbers it first)."""
+    return str(ctx.data["documents"][kind])
+
+
+def _letter_on_record(ctx: RuleContext, number: str) -> dict[str, Any]:
+    """The letter appended to every letter of the case; it becomes the current one."""
     issued_on = _input_date(ctx, "issued_on") or ctx.on
     validity = letter_validity(ctx)
     letter = {
-        "number": ctx.inputs["letter_number"],
+        "number": number,
         "issued_on": issued_on.isoformat(),
         "validity_days": validity,
         "valid_until": (issued_on + timedelta(days=validity)).isoformat(),
@@ -314,8 +322,21 @@ def letter_issued(ctx: RuleContext) -> dict[str, Any]:
     }
 
 
+def letter_issued(ctx: RuleContext) -> dict[str, Any]:
+    """A letter of ours: its number is the transfer_letter document's, on all three parts."""
+    return _letter_on_record(ctx, issued_number(ctx, TRANSFER_LETTER))
+
+
 def incoming_letter_recorded(ctx: RuleContext) -> dict[str, Any]:
-    return {**letter_issued(ctx), "delivery": Delivery.PAPER_IN.value}
+    """A paper letter from off the platform: its number is the one its issuer wrote on it."""
+    return {**_letter_on_record(ctx, ctx.inputs["letter_number"]), "delivery": Delivery.PAPER_IN.value}
+
+
+def certificate_issued(ctx: RuleContext) -> dict[str, Any]:
+    return {
+        "certificate_number": issued_number(ctx, MEMBERSHIP_CERTIFICATE),
+        "certificate_issued_on": ctx.on.isoformat(),
+    }
 
 
 def paper_letter_printed(ctx: RuleContext) -> dict[str, Any]:
@@ -361,8 +382,21 @@ def _deadline(name: str, span: Span, label: str, role: str, at: str) -> TimerSpe
     return TimerSpec(name, TimerKind.ESCALATION, Due(span), label=label, notify_role=role, notify_at=at)
 
 
+DOCUMENTS = (
+    DocumentSpec(
+        TRANSFER_LETTER,
+        "中国共产党党员组织关系介绍信",
+        "transfer/transfer_letter.html",
+        At.APPROVING_COMMITTEE,
+        "组转字",
+    ),
+    DocumentSpec(
+        MEMBERSHIP_CERTIFICATE, "党员证明信", "transfer/membership_certificate.html", At.OWNER, "证明字"
+    ),
+)
+
+# The letter's number is allocated when it is issued (存根、介绍信、回执 carry the same one).
 LETTER_FIELDS = (
-    Field("letter_number", "介绍信编号", max_length=60, help="存根、介绍信、回执三联同一编号"),
     Field("route", "转接类别", FieldType.CHOICE, choices=ROUTES),
     Field("dues_paid_until", "党费已交到", FieldType.DATE),
     Field(
@@ -598,11 +632,10 @@ ACTIONS = (
         (S.BRANCH_REVIEW.value,),
         S.CERTIFICATE_ISSUED.value,
         (SECRETARY,),
-        fields=(
-            Field("certificate_number", "证明信编号", max_length=60),
-            Field("expected_months", "预计外出时间（月）", FieldType.INTEGER, minimum=1),
-        ),
+        fields=(Field("expected_months", "预计外出时间（月）", FieldType.INTEGER, minimum=1),),
         rules=(absence_within_certificate_limit,),
+        documents=(MEMBERSHIP_CERTIFICATE,),
+        sets_data=certificate_issued,
     ),
     Action(
         "return_for_correction",
@@ -619,7 +652,8 @@ ACTIONS = (
         S.IN_TRANSIT.value,
         (ISSUER,),
         fields=LETTER_FIELDS,
-        rules=(validity_within_cap, letter_number_not_used),
+        rules=(validity_within_cap,),
+        documents=(TRANSFER_LETTER,),
         sets_data=letter_issued,
     ),
     Action(
@@ -688,6 +722,7 @@ ACTIONS = (
         (S.RECEIVER_REVIEW.value, S.PAPERS_REQUESTED.value),
         S.REFUSED.value,
         (RECEIVER,),
+        voids=(TRANSFER_LETTER,),
         sets_data=_closing_letter("voided", "refused"),
         requires_reason=True,
     ),
@@ -698,6 +733,7 @@ ACTIONS = (
         S.ROLLED_BACK.value,
         (RECEIVER, RECEIVING_CASEWORKER),
         rules=(both_ends_on_platform,),
+        voids=(TRANSFER_LETTER,),
         sets_data=_closing_letter("voided", "rolled_back"),
         requires_reason=True,
     ),
@@ -717,6 +753,7 @@ ACTIONS = (
         (ISSUER, CASEWORKER),
         fields=(Field("findings", "查明的情况"),),
         rules=(sender_on_platform, letter_has_expired),
+        voids=(TRANSFER_LETTER,),
         sets_data=_closing_letter("voided", "expired"),
     ),
     Action(
@@ -736,6 +773,7 @@ ACTIONS = (
         (CASEWORKER, MEMBER),
         fields=(Field("lost_on", "遗失日期", FieldType.DATE), Field("circumstances", "遗失经过")),
         rules=(sender_on_platform, dates_not_in_future),
+        voids=(TRANSFER_LETTER,),
         sets_data=_closing_letter("voided", "lost"),
     ),
     Action(
@@ -745,7 +783,8 @@ ACTIONS = (
         S.IN_TRANSIT.value,
         (ISSUER,),
         fields=LETTER_FIELDS,
-        rules=(validity_within_cap, letter_number_not_used),
+        rules=(validity_within_cap,),
+        documents=(TRANSFER_LETTER,),
         sets_data=letter_issued,
     ),
     Action(
@@ -790,6 +829,7 @@ ACTIONS = (
         ),
         S.CANCELLED.value,
         (CASEWORKER, MEMBER),
+        voids=(TRANSFER_LETTER,),
         sets_data=_closing_letter("voided", "withdrawn"),
         requires_reason=True,
     ),
@@ -805,6 +845,7 @@ ACTIONS = (
             Field("facts", "查找及核实情况"),
         ),
         rules=(sender_on_platform, six_months_without_party_life, no_justified_reason, dates_not_in_future),
+        voids=(TRANSFER_LETTER,),
         sets_data=_closing_letter("voided", "self_lapse"),
         opens=(CaseOpening("disposition", data=self_lapse_referral),),
     ),
@@ -826,6 +867,7 @@ DEFINITION = Workflow(
     states=STATES,
     initial=S.REQUESTED.value,
     actions=ACTIONS,
+    documents=DOCUMENTS,
     opened_by=(CASEWORKER, MEMBER, RECEIVING_CASEWORKER),
     main_path=(
         "submit_request",

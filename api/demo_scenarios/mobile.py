@@ -29,7 +29,6 @@ INPUTS: dict[str, dict[str, object]] = {
     "hold_departure_talk": {"talk_summary": "交代外出期间按时参加组织生活、交纳党费、每季度汇报思想的要求"},
     "send_mutual_notice": {"channel": "platform"},
     "acknowledge_mutual_notice": {"note": "已纳入驻苏州流动党员党支部管理"},
-    "issue_activity_card": {"card_number": "丰流证〔2026〕0031号"},
     "check_activity_card": {
         "democratic_appraisal": "qualified",
         "party_life": "按时参加主题党日，党费交至本年度",

@@ -39,17 +39,10 @@ EXTRA_PATHS: list[tuple[str, ...]] = [
 INPUTS: dict[str, dict[str, object]] = {
     "submit_request": {"reason": "work_unit_change", "destination": "中共丰乐县新坝镇委员会光明村党支部"},
     "approve_request": {"opinion": "情况属实，同意转出"},
-    "issue_membership_certificate": {"certificate_number": "东证〔2026〕0007号", "expected_months": 4},
-    "issue_letter": {
-        "letter_number": "丰组转〔2026〕0123号",
-        "route": "within_county",
-        "validity_days": None,  # the route's validity from the policy profile
-    },
-    "reissue_letter": {
-        "letter_number": "丰组转〔2026〕0124号",
-        "route": "within_county",
-        "validity_days": None,
-    },
+    "issue_membership_certificate": {"expected_months": 4},
+    # The letter's number is allocated when it is issued; a re-issue gets the next one.
+    "issue_letter": {"route": "within_county", "validity_days": None},  # validity by route from the profile
+    "reissue_letter": {"route": "within_county", "validity_days": None},
     "record_incoming_letter": {
         "letter_number": "苏园组转〔2026〕0456号",
         "issuing_org": "中共苏州工业园区娄葑街道工作委员会",

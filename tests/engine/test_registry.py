@@ -142,6 +142,12 @@ def test_an_action_producing_an_unknown_document_kind_is_reported() -> None:
     assert validate(broken) == ["action 'hold_vote' produces unknown document 'no_such_notice'"]
 
 
+def test_an_action_voiding_an_unknown_document_kind_is_reported() -> None:
+    assert validate(_with_action(EXAMPLE, "hold_vote", voids=("admission_notice",))) == []
+    broken = _with_action(EXAMPLE, "hold_vote", voids=("no_such_notice",))
+    assert validate(broken) == ["action 'hold_vote' voids unknown document 'no_such_notice'"]
+
+
 def test_a_document_whose_template_file_is_missing_is_reported_until_the_file_exists(tmp_path: Path) -> None:
     with_document = replace(
         _with_action(EXAMPLE, "hold_vote", documents=("admission_notice",)),

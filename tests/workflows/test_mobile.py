@@ -61,9 +61,7 @@ def test_a_member_registers_is_talked_to_notified_carded_and_comes_home(world: W
     [ack] = world.open_tasks(case_id, "acknowledge_mutual_notice")
     assert ack.queue_org_id == world.orgs["suzhou_branch"].id  # shown in the inflow side's queue
     world.fire(case_id, "acknowledge_mutual_notice", world.suzhou_caseworker, {"note": "已纳入流入党员管理"})
-    world.fire(
-        case_id, "issue_activity_card", world.sender_caseworker, {"card_number": "丰流证〔2026〕0031号"}
-    )
+    world.fire(case_id, "issue_activity_card", world.sender_caseworker)
     world.fire(
         case_id,
         "record_participation",
@@ -166,9 +164,7 @@ def test_contact_reopens_every_quarter_and_stops_when_the_member_is_no_longer_aw
 def test_the_activity_card_is_checked_every_year_with_the_democratic_appraisal(world: World) -> None:
     case_id = away(world)
     world.at(date(2026, 3, 10))
-    world.fire(
-        case_id, "issue_activity_card", world.sender_caseworker, {"card_number": "丰流证〔2026〕0031号"}
-    )
+    world.fire(case_id, "issue_activity_card", world.sender_caseworker)
     [check] = world.open_tasks(case_id, "check_activity_card")
     assert check.due_date == date(2027, 3, 10)
     world.at(date(2027, 3, 10))
@@ -180,9 +176,7 @@ def test_the_activity_card_is_checked_every_year_with_the_democratic_appraisal(w
 
 def test_ending_while_the_card_is_still_held_needs_a_reason(world: World) -> None:
     case_id = away(world)
-    world.fire(
-        case_id, "issue_activity_card", world.sender_caseworker, {"card_number": "丰流证〔2026〕0032号"}
-    )
+    world.fire(case_id, "issue_activity_card", world.sender_caseworker)
     with pytest.raises(RuleRefusal) as refused:
         world.fire(case_id, "end_mobile_management", world.sender_caseworker, {"ending": "returned_home"})
     unmet = refusal(refused, "activity_card_returned")

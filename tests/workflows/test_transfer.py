@@ -19,12 +19,10 @@ from tests.workflows.transfer_world import NATIONAL, REGIONAL, World, build_worl
 from workflows.profiles.transfer_values import VALIDITY
 from workflows.transfer import DEFINITION, LETTER_FORM, ONLINE, RECEIPT, REPORT_IN, SELF_LAPSE
 
-LETTER: dict[str, Any] = {
-    "letter_number": "丰组转〔2026〕0123号",
-    "route": "cross_province",
-    "dues_paid_until": "2026-02-28",
-}
-NEW_LETTER = {**LETTER, "letter_number": "丰组转〔2026〕0124号"}
+LETTER: dict[str, Any] = {"route": "cross_province", "dues_paid_until": "2026-02-28"}
+NEW_LETTER = LETTER  # a re-issue takes the next allocated number
+FIRST_NUMBER = "中共丰乐县城关镇委员会组转字〔2026〕第0001号"
+SECOND_NUMBER = "中共丰乐县城关镇委员会组转字〔2026〕第0002号"
 REQUEST = {"reason": "work_unit_change", "destination": "新坝镇光明村党支部"}
 
 
@@ -72,7 +70,7 @@ def test_an_online_transfer_asked_for_by_the_member_ends_with_the_receipt_return
     assert world.state(case_id) == "IN_TRANSIT.AWAITING_REPORT_IN"
     data = world.data(case_id)
     assert (data["letter_number"], data["letter_valid_until"], data["dues_paid_until"]) == (
-        "丰组转〔2026〕0123号",
+        FIRST_NUMBER,
         "2026-04-01",
         "2026-02-28",
     )
@@ -249,14 +247,11 @@ def test_an_expired_letter_is_voided_and_re_issued_under_a_new_number(world: Wor
     assert world.state(case_id) == "REISSUE"
     [task] = world.open_tasks(case_id, "reissue_letter")
     assert task.queue_org_id == world.orgs["sending_committee"].id
-    with pytest.raises(RuleRefusal) as same_number:
-        world.fire(case_id, "reissue_letter", world.sender_committee, LETTER)
-    assert refusal(same_number, "letter_number_not_used").citation == LETTER_FORM
     world.fire(case_id, "reissue_letter", world.sender_committee, NEW_LETTER)
     letters = world.data(case_id)["letters"]
     assert [(x["number"], x["status"], x.get("reason")) for x in letters] == [
-        ("丰组转〔2026〕0123号", "voided", "expired"),
-        ("丰组转〔2026〕0124号", "valid", None),
+        (FIRST_NUMBER, "voided", "expired"),
+        (SECOND_NUMBER, "valid", None),
     ]
     assert world.data(case_id)["letter_valid_until"] == "2026-05-02"
     world.at(date(2026, 4, 20))
@@ -513,6 +508,16 @@ def test_an_expired_letter_from_off_the_platform_goes_back_for_a_new_one(world: 
     with pytest.raises(RuleRefusal) as online_request:
         world.fire(case_id, "submit_request", SYSTEM, REQUEST)
     assert refusal(online_request, "sender_on_platform").citation == ONLINE
+    with pytest.raises(RuleRefusal) as same_number:  # the voided letter's number cannot come back
+        world.fire(
+            case_id,
+            "record_incoming_letter",
+            world.receiver_caseworker,
+            {**INCOMING, "issued_on": "2026-03-23"},
+        )
+    unmet = refusal(same_number, "letter_number_not_used")
+    assert unmet.citation == LETTER_FORM and "已使用或已作废的编号不得再用" in unmet.message
+    assert "苏园组转〔2026〕0456号已用于本案" in unmet.message
     world.fire(
         case_id,
         "record_incoming_letter",
@@ -607,23 +612,25 @@ def test_a_short_absence_gets_a_membership_certificate_instead_of_a_transfer(wor
             refused_case,
             "issue_membership_certificate",
             world.sender_secretary,
-            {"certificate_number": "东证〔2026〕1号", "expected_months": 7},
+            {"expected_months": 7},
         )
     assert "预计7个月" in refusal(too_long, "absence_within_certificate_limit").message
     world.fire(
         case_id,
         "issue_membership_certificate",
         world.sender_secretary,
-        {"certificate_number": "东证〔2026〕2号", "expected_months": 6},
+        {"expected_months": 6},
     )
     assert world.state(case_id) == "CERTIFICATE_ISSUED" and world.org_of() == "sending_branch"
+    assert world.data(case_id)["certificate_number"] == "城关镇东街社区党支部证明字〔2026〕第0001号"
 
 
 def test_the_definition_is_registered_and_sound() -> None:
     import workflows
 
     assert DEFINITION in workflows.DEFINITIONS
-    assert DEFINITION.follows_subject is False and DEFINITION.documents == ()
+    assert DEFINITION.follows_subject is False
+    assert {d.kind for d in DEFINITION.documents} == {"transfer_letter", "membership_certificate"}
 
 
 def test_open_cases_of_the_transfer_itself_do_not_move(world: World) -> None:

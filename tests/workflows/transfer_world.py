@@ -205,6 +205,7 @@ class World:
 # (key, name, kind, parent key, can approve admission, on the platform)
 TREE = (
     ("county", "中共丰乐县委员会", "committee", None, True, True),
+    ("department", "中共丰乐县委组织部", "organization_department", "county", False, True),
     ("sending_committee", "中共丰乐县城关镇委员会", "primary_committee", "county", True, True),
     ("sending_branch", "城关镇东街社区党支部", "branch", "sending_committee", False, True),
     ("other_branch", "城关镇西街村党支部", "branch", "sending_committee", False, True),
