@@ -18,13 +18,14 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from api.bootstrap import Services
-from api.demo_scenarios import scenarios_for
+from api.demo_scenarios import SUBJECT_ORG, scenarios_for
+from api.importing.process import PROCESS_IMPORT, case_opening
 from engine.authz import SYSTEM, Actor, load_actor, resolve_org
 from engine.calendar import add_months
 from engine.clock import FixedClock
 from engine.definitions import Action, At, Field, FieldType, Workflow
 from engine.demo_identities import IdentityFactory
-from engine.errors import EngineError, RuleRefusal
+from engine.errors import EngineError, NotFound, RuleRefusal
 from engine.machine import state_paths
 from engine.models import Case, Org, Person, RoleGrant, User
 from engine.orgs import add_org
@@ -93,11 +94,11 @@ TREE: tuple[Any, ...] = (
 )
 SUZHOU = "320500"
 
-# Per branch: status and how many people (the demo walks its non-members through development).
-STATUSES = (
-    ("full_member", 14), ("probationary_member", 2), ("candidate", 1),
-    ("activist", 2), ("applicant", 2), ("non_member", 6),
-)  # fmt: skip
+# Per branch: status and how many people. Applicants, activists and candidates are not loaded as
+# such: the demo walks non-members through the development workflow, so each has a case behind the
+# status. A mobile members' branch only has members.
+STATUSES = (("full_member", 14), ("probationary_member", 2), ("non_member", 9))
+MEMBER_STATUSES = ("full_member", "probationary_member")
 
 
 @dataclass
@@ -127,6 +128,8 @@ def _load_orgs_people_users(session: Session) -> DemoWorld:
     rng = random.Random(7)
     for branch in branches:
         for status, count in STATUSES:
+            if branch.kind == "mobile_members_org" and status not in MEMBER_STATUSES:
+                continue
             for _ in range(count):
                 world.people.append(_person(session, identities, rng, branch, status))
     session.flush()
@@ -224,7 +227,16 @@ USERS: tuple[tuple[str, str, tuple[tuple[str, str, bool], ...]], ...] = (
         "教师第一党支部书记 李慧",
         (("branch_secretary", "教师第一党支部", False), ("caseworker", "教师第一党支部", False)),
     ),
-    ("jiaogong", "县教育工委 周敏", (("committee_approver", "县教育工委", True),)),
+    (
+        "jiaogong",
+        "县教育工委组织委员 周敏",
+        (("committee_approver", "县教育工委", True), ("organizer", "县教育工委", True)),
+    ),
+    (
+        "yuanqu",
+        "园区工委组织委员 何文斌",
+        (("committee_approver", "园区工委", True), ("organizer", "园区工委", True)),
+    ),
     (
         "suzhou",
         "驻苏州流动党员党支部书记 杨光",
@@ -258,7 +270,7 @@ DEMO_LOGINS = "demo logins (password demo2026): " + ", ".join(u[0] for u in USER
 
 def _load_cases(services: Services, world: DemoWorld) -> int:
     """For each workflow, one case per demo path (every prefix of its usual path, plus its extra
-    paths), started at dates spread over the last two years."""
+    paths), started at dates spread over the last two years, early enough to end before today."""
     count = 0
     rng = random.Random(11)
     pools = {}
@@ -266,19 +278,64 @@ def _load_cases(services: Services, world: DemoWorld) -> int:
         people = [p for p in world.people if p.status == status]
         rng.shuffle(people)  # spread the cases over the branches
         pools[status] = iter(people)
-    default_side = world.orgs["驻苏州流动党员党支部"].id
+    count += _open_roster_cases(services, world)
+    today = services.engine.clock.today()
     for workflow in services.registry.workflows():
         scenarios = scenarios_for(workflow)
-        parties = {
-            role: world.orgs[scenarios.parties[role]].id if role in scenarios.parties else default_side
-            for role in party_roles(workflow)
-        }
-        for steps in scenarios.paths:
+        roles = party_roles(workflow)
+        for path in scenarios.paths:
             subject = next(pools[scenarios.subject_status])
-            start = date(2024, 12, 1) + timedelta(days=rng.randrange(330))
-            walk_case(services, workflow, subject, start, steps, parties, scenarios.inputs)
+            start = _start_date(rng, today, scenarios.months_needed(path), len(path.steps))
+            parties = _parties(world, subject, roles, scenarios.parties_for(path))
+            walk_case(services, workflow, subject, start, path.steps, parties, scenarios.inputs_for(path))
             count += 1
     return count
+
+
+def _open_roster_cases(services: Services, world: DemoWorld) -> int:
+    """The probationary members the demo loads (admitted before the system was used) get their case
+    in the state an import of the roster would open it in, with the probation running from the
+    meeting day."""
+    start = PROCESS_IMPORT["probationary_member"]
+    try:
+        services.registry.get(start.workflow)
+    except NotFound:
+        return 0
+    opened = 0
+    with services.engine.sessions.begin() as session:
+        for person in world.people:
+            opening = case_opening(start, {"admitted_on": person.admitted_on})
+            if person.status != "probationary_member" or opening is None:
+                continue
+            since, data = opening
+            services.engine.open_case_in(
+                session, workflow=start.workflow, subject_id=person.id, org_id=person.org_id or 0,
+                actor=SYSTEM, data=data, start_state=start.state, entered_on={start.state: since},
+            )  # fmt: skip
+            opened += 1
+    return opened
+
+
+def _start_date(rng: random.Random, today: date, months_needed: int, steps: int) -> date:
+    """A start in the two years before `today` that leaves room for the path's waits and steps."""
+    latest = today - timedelta(days=31 * months_needed + 4 * steps + 30)
+    room = (latest - (today - timedelta(days=730))).days
+    return latest - timedelta(days=rng.randrange(max(room, 60)))
+
+
+def _parties(
+    world: DemoWorld, subject: Person, roles: set[str], named: dict[str, str | None]
+) -> dict[str, int]:
+    """Each party role's organization: as the scenario names it, else the mobile members' branch."""
+    default = "驻苏州流动党员党支部"
+    parties = {}
+    for role in roles:
+        short = named.get(role, default)
+        if short == SUBJECT_ORG:
+            parties[role] = subject.org_id or 0
+        elif short is not None:
+            parties[role] = world.orgs[short].id
+    return parties
 
 
 def party_roles(workflow: Workflow) -> set[str]:
@@ -320,7 +377,8 @@ def walk_case(
                     actor = _permitted_user(session, case, action)
                 members = iter(_fellow_members(engine, subject))
                 inputs = {f.name: _demo_value(f, clock.today(), subject, members) for f in action.fields}
-                inputs.update((inputs_by_action or {}).get(name, {}))
+                given = (inputs_by_action or {}).get(name, {})
+                inputs.update({k: v(clock.today()) if callable(v) else v for k, v in given.items()})
                 version = engine.fire(
                     result.case_id, name, actor, inputs, expected_version=version, reason="演示数据"
                 ).version
@@ -331,6 +389,8 @@ def walk_case(
                 clock.set(refusal.earliest)
         else:
             raise EngineError(f"演示案件 {result.case_id} 无法办理“{action.label}”：三次尝试均被规则拒绝")
+        if clock.today() > services.engine.clock.today():
+            raise EngineError(f"演示案件 {result.case_id} 的“{action.label}”晚于今天：请提前开始日期")
         clock.advance(timedelta(days=3))
     return result.case_id
 

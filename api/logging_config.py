@@ -14,6 +14,7 @@ def server_log_config(level: str) -> dict[str, Any]:
     for handler in config["handlers"].values():
         handler["filters"] = ["mask_identity"]
     config["loggers"]["memberflow"] = {"handlers": ["default"], "level": level, "propagate": False}
-    for noisy in ("weasyprint", "fontTools"):  # a line per layout step of every PDF otherwise
+    # a line per layout step of every PDF, and per state entered or left of every step, otherwise
+    for noisy in ("weasyprint", "fontTools", "transitions"):
         config["loggers"][noisy] = {"handlers": ["default"], "level": "WARNING", "propagate": False}
     return config

@@ -30,10 +30,16 @@ class _DottedState(NestedState):
 
 
 class _FinalCheckedTransition(NestedTransition):
-    """transitions 0.9.3 took a parallel state for final when only its *last* region was (bug #715,
-    fixed upstream in b0a50d2, not released): a step inside one region while a later region had
-    already ended raised AttributeError ('scoped_enter' on the machine). This is the upstream check
-    with that fix; drop it when a release has it."""
+    """transitions' check of which states have just ended, with two corrections.
+
+    - 0.9.3 took a parallel state for final when only its *last* region was (bug #715, fixed upstream
+      in b0a50d2, not released): a step inside one region while a later region had already ended
+      raised AttributeError ('scoped_enter' on the machine). Drop that part when a release has it.
+    - transitions takes a compound state for final when its active child is a parallel state whose
+      regions have all ended. As in SCXML, a compound state ends only when it enters a final child:
+      the ended parallel takes its own join, and the regions around it go on (a 政审 whose two
+      opinions are in still needs its conclusion before the 发展对象 stage ends).
+    """
 
     def _final_check(self, event_data: Any, state_tree: Any, enter_partials: Any) -> tuple[list[Any], bool]:
         on_final_cbs: list[Any] = []
@@ -41,9 +47,13 @@ class _FinalCheckedTransition(NestedTransition):
         scoped = event_data.machine.scoped
         if state_tree:
             all_children_final = True
+            scope_is_parallel = isinstance(getattr(scoped, "initial", None), list)
             for state in state_tree:
                 with event_data.machine(state):
                     child_cbs, child_final = self._final_check(event_data, state_tree[state], enter_partials)
+                    child_is_final_state = getattr(event_data.machine.scoped, "final", False)
+                if state_tree[state] and not scope_is_parallel and not child_is_final_state:
+                    child_final = False
                 all_children_final = all_children_final and child_final
                 on_final_cbs.extend(child_cbs)
             if all_children_final:

@@ -3,6 +3,8 @@ suspended, referred for removal, asked to transfer, referred for self-lapse, bac
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 AWAY = ("register_departure", "hold_departure_talk")
 LOST = (*AWAY, "record_mutual_contact", "report_lost_contact")
 
@@ -18,13 +20,23 @@ EXTRA_PATHS: list[tuple[str, ...]] = [
     ("end_mobile_management",),  # registered, then did not leave after all
 ]
 
+# Six months away or out of contact before the six-month rules; two years of 停止党籍 before 除名;
+# a year between the card's checks.
+WAIT_MONTHS = {
+    "report_lost_contact": 7,
+    "refer_for_removal": 24,
+    "report_self_lapse": 7,
+    "require_transfer": 7,
+    "check_activity_card": 12,
+}
+
 INPUTS: dict[str, dict[str, object]] = {
     "register_departure": {
         "destination": "江苏省苏州市工业园区",
         "employer": "苏州绿源电子科技有限公司",
         "contact_phone": "13909361234",
+        "leaves_on": lambda day: (day + timedelta(days=20)).isoformat(),  # the talk comes before
         "expected_months": 12,
-        "leaves_on": "2025-12-31",  # one departure day for every demo member, after each registration
     },
     "hold_departure_talk": {"talk_summary": "交代外出期间按时参加组织生活、交纳党费、每季度汇报思想的要求"},
     "send_mutual_notice": {"channel": "platform"},

@@ -210,6 +210,29 @@ def test_a_two_place_case_runs_both_sides_in_parallel_and_joins_only_when_both_h
     assert world.top(case_id) == "ARCHIVED" and world.person("mobile_worker").status == "full_member"
 
 
+def test_a_two_place_review_whose_opinions_come_in_last_still_waits_for_its_written_conclusion(
+    world: World,
+) -> None:
+    """Sponsors and training done first, the household opinion before the residence one: the 政审
+    region must not end with the opinions (细则 第十六条: the review ends in a written conclusion)."""
+    case_id = _two_place_case(world)
+    world.at(date(2026, 9, 29))
+    world.fire(case_id, "start_two_place_notice", "caseworker")
+    world.at(date(2026, 10, 12))
+    world.fire(case_id, "finish_outflow_notice", "caseworker")
+    world.fire(case_id, "finish_inflow_notice", "inflow_caseworker")
+    world.fire(case_id, "designate_candidate", "secretary")
+    take(world, case_id, "assign_sponsors")
+    take(world, case_id, "record_training")
+    world.fire(case_id, "request_two_place_opinions", "caseworker")
+    world.fire(case_id, "give_household_opinion", "caseworker", inputs(world, "give_household_opinion"))
+    world.fire(
+        case_id, "give_residence_opinion", "inflow_caseworker", inputs(world, "give_residence_opinion")
+    )
+    assert "CANDIDATE.POLITICAL_REVIEW.CONCLUSION" in leaves(world.state(case_id))
+    assert take(world, case_id, "conclude_political_review").state == "EXAMINATION"
+
+
 @pytest.mark.parametrize(("side", "caseworker", "secretary"), [
     ("outflow", "caseworker", "secretary"),
     ("inflow", "inflow_caseworker", "inflow_secretary"),
@@ -374,9 +397,6 @@ def test_the_definition_passes_the_check_with_the_templates() -> None:
     assert "TWO_PLACE_NOTICE__INFLOW__OBJECTION" in to_mermaid(DEFINITION)
 
 
-@pytest.mark.skip(
-    reason="registered in workflows/__init__.py once api/importing/process.py maps its states (issue 4)"
-)
 def test_the_definition_and_the_regional_example_are_registered() -> None:
     assert DEFINITION in DEFINITIONS and NATIONAL in PROFILES and GANSU_EXAMPLE in PROFILES
 

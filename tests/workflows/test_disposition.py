@@ -762,15 +762,15 @@ def test_every_state_of_the_assessment_and_the_disposition_has_a_demo_case(
     services = Services(None, None, world.engine, world.engine.registry)  # type: ignore[arg-type]
     scenarios = scenarios_for(definition)
     reached: set[str] = set()
-    for start, steps in enumerate(scenarios.paths):
+    for start, path in enumerate(scenarios.paths):
         case_id = demo.walk_case(
             services,
             definition,
             world.person(f"member_{start % 6 + 1}"),
             date(2025, 1, 6),
-            steps,
+            path.steps,
             {},
-            scenarios.inputs,
+            scenarios.inputs_for(path),
         )
         reached |= active_paths(world.state(case_id))
     assert set(state_paths(definition)) - reached == set()
