@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 from litestar import Request, Response, get, post
 from litestar.enums import RequestEncodingType
-from litestar.params import Body, FromPath, FromQuery
+from litestar.params import Body, FromPath, FromQuery, QueryParameter
 from litestar.response import Redirect, Template
 from sqlalchemy import select
 
@@ -23,8 +23,10 @@ PAGE_SESSION = timedelta(hours=8)  # a working day at the desk; the API's bearer
 @get(
     "/login", operation_id="loginPage", include_in_schema=False, exclude_from_auth=True, sync_to_thread=False
 )
-def login_page(error: FromQuery[str] = "") -> Template:
-    return Template("pages/login.html", context={"error": error})
+def login_page(
+    error: FromQuery[str] = "", next_page: Annotated[str, QueryParameter(query="next")] = ""
+) -> Template:
+    return Template("pages/login.html", context={"error": error, "next": _local(next_page)})
 
 
 @post(
@@ -39,9 +41,10 @@ def login_form(request: Request[Any, Any, Any], data: Annotated[dict[str, str], 
         user_id = outcome.id if isinstance(outcome, User) else None
     if user_id is None:
         message = getattr(outcome, "message", "登录失败")
-        return Template("pages/login.html", context={"error": message}, status_code=401)
+        context = {"error": message, "next": _local(data.get("next", ""))}
+        return Template("pages/login.html", context=context, status_code=401)
     token = request.app.state.auth.create_token(identifier=str(user_id), token_expiration=PAGE_SESSION)
-    response = Redirect("/")
+    response = Redirect(_local(data.get("next", "")) or "/")
     response.set_cookie(
         TOKEN_COOKIE,
         f"Bearer {token}",
@@ -50,6 +53,11 @@ def login_form(request: Request[Any, Any, Any], data: Annotated[dict[str, str], 
         max_age=int(PAGE_SESSION.total_seconds()),
     )
     return response
+
+
+def _local(path: str) -> str:
+    """Only a path on this site (never `//host` or a scheme): where to go after logging in."""
+    return path if path.startswith("/") and not path.startswith("//") and "\\" not in path else ""
 
 
 @post("/logout", operation_id="logoutForm", include_in_schema=False, sync_to_thread=False)

@@ -26,6 +26,8 @@ from api.web.common import (
 )
 from api.web.forms import org_choices
 from api.web.self_service import party_roles
+from engine.authz import Actor, holds
+from engine.definitions import At, Workflow
 from engine.errors import EngineError, InvalidInput
 from engine.models import Case, Org
 from engine.scope import case_visible, org_covered
@@ -108,6 +110,11 @@ def _person_context(request: AnyRequest, person_id: int) -> dict[str, Any]:
         }
         s.expunge_all()
     return context
+
+
+def may_open(actor: Actor, workflow: Workflow, org: Org) -> bool:
+    """Whether the actor holds a role that opens this process at the person's organization."""
+    return any(p.at == At.OWNER and holds(actor, p.role, org) for p in workflow.opened_by)
 
 
 @get("/people/{person_id:int}", operation_id="personPage", include_in_schema=False, sync_to_thread=True)

@@ -7,7 +7,7 @@ from typing import Any
 from litestar import Response, get, post
 from litestar.params import FromQuery
 from litestar.response import Redirect, Template
-from sqlalchemy import ColumnElement, func, select
+from sqlalchemy import ColumnElement, case, func, select
 from sqlalchemy.orm import Session
 
 from api.routes.common import ObjectId
@@ -44,6 +44,22 @@ def _counts(s: Session, actor: Actor, today: Any) -> dict[str, int]:
         "unassigned": count(Task.assignee_id.is_(None)),
         "overdue": count(Task.due_date < today),
     }
+
+
+def _per_queue(s: Session, actor: Actor, today: Any) -> list[dict[str, Any]]:
+    """Open and overdue tasks of each queue (organization × role) the actor works."""
+    overdue = func.sum(case((Task.due_date < today, 1), else_=0))
+    rows = s.execute(
+        select(Task.queue_org_id, Org.short_name, Task.queue_role, func.count(), overdue)
+        .join(Org, Org.id == Task.queue_org_id)
+        .where(Task.status == "open", tasks.visibility(s, actor, today))
+        .group_by(Task.queue_org_id, Org.short_name, Task.queue_role)
+        .order_by(Org.short_name, Task.queue_role)
+    )
+    return [
+        {"org_id": org_id, "org": name, "role": role, "open": int(n), "overdue": int(late or 0)}
+        for org_id, name, role, n, late in rows
+    ]
 
 
 def _filter_options(s: Session, actor: Actor, today: Any, registry: Any) -> dict[str, Any]:
@@ -104,6 +120,7 @@ def queue_page(
     with engine.sessions() as s:
         rows = tasks.queue(s, actor, filters, today)
         counts = _counts(s, actor, today)
+        queues = _per_queue(s, actor, today)
         options = _filter_options(s, actor, today, registry)
         names = dict(s.execute(select(User.id, User.display_name)).tuples().all())
         org_names = dict(s.execute(select(Org.id, Org.short_name)).tuples().all())
@@ -126,6 +143,7 @@ def queue_page(
         "views": VIEWS,
         "items": items,
         "counts": counts,
+        "queues": queues,
         "options": options,
         "workflows": registry.workflows(),
         "filters": {
