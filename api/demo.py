@@ -310,7 +310,7 @@ def _open_roster_cases(services: Services, world: DemoWorld) -> int:
             since, data = opening
             services.engine.open_case_in(
                 session, workflow=start.workflow, subject_id=person.id, org_id=person.org_id or 0,
-                actor=SYSTEM, data=data, start_state=start.state, entered_on={start.state: since},
+                actor=SYSTEM, data=data, on=since, start_state=start.state, entered_on={start.state: since},
             )  # fmt: skip
             opened += 1
     return opened

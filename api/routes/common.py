@@ -151,3 +151,13 @@ def _replay(services: Services, actor: Actor, key: str, fingerprint: str) -> Res
 
 class IdempotencyInProgress(EngineError):
     code = "conflict"
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def xlsx_response(content: bytes, filename: str) -> Response[bytes]:
+    """An Excel workbook to download (`filename` in ASCII: browsers differ on anything else)."""
+    return Response(
+        content, media_type=XLSX, headers={"Content-Disposition": f'attachment; filename="{filename}"'}
+    )

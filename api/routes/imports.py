@@ -27,13 +27,12 @@ from api.importing import (
 )
 from api.importing.directory import IMPORTER_ROLES
 from api.problems import MEDIA
-from api.routes.common import AnyRequest, OptionalId, actor_of, idempotent, services_of
+from api.routes.common import AnyRequest, OptionalId, actor_of, idempotent, services_of, xlsx_response
 from engine.authz import Actor
 from engine.errors import Forbidden, InvalidInput, NotFound
 from engine.models import Org
 from engine.scope import org_covered
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MAX_UPLOAD = 20 * 1024 * 1024  # a county's roster of tens of thousands is a few megabytes
 
 
@@ -46,14 +45,6 @@ def _importer(actor: Actor) -> Actor:
     if not any(g.role in IMPORTER_ROLES for g in actor.grants):
         raise Forbidden("只有组织部门和系统管理员可以导入、导出花名册")
     return actor
-
-
-def _xlsx(content: bytes, filename: str) -> Response[bytes]:
-    return Response(
-        content,
-        media_type=XLSX,
-        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
-    )
 
 
 def _answer(report: ImportReport) -> Response[Any]:
@@ -134,14 +125,14 @@ class ImportController(Controller):
         """An empty .xlsx of the layout (`orgs` or `people`) with a notes sheet explaining each column."""
         if kind not in KINDS:
             raise NotFound("没有此模板（应为 orgs 或 people）")
-        return _xlsx(template(kind), f"memberflow-{kind}-template.xlsx")
+        return xlsx_response(template(kind), f"memberflow-{kind}-template.xlsx")
 
     @get("/exports/orgs", operation_id="exportOrgs", sync_to_thread=True)
     def export_orgs(self, request: AnyRequest) -> Response[bytes]:
         """The organizations the caller covers, in the import layout."""
         services, actor = services_of(request), _importer(actor_of(request))
         with services.engine.sessions() as s:
-            return _xlsx(export_orgs(s, actor=actor), "memberflow-orgs.xlsx")
+            return xlsx_response(export_orgs(s, actor=actor), "memberflow-orgs.xlsx")
 
     @get("/exports/people", operation_id="exportPeople", sync_to_thread=True)
     def export_people(self, request: AnyRequest, org_id: OptionalId = None) -> Response[bytes]:
@@ -152,4 +143,4 @@ class ImportController(Controller):
             covered = select(Org.id).where(Org.id == org_id, org_covered(s, actor, IMPORTER_ROLES))
             if org_id is not None and s.scalar(covered) is None:
                 raise NotFound("组织不存在或不在您的管理范围内")
-            return _xlsx(export_people(s, actor=actor, org_id=org_id), "memberflow-people.xlsx")
+            return xlsx_response(export_people(s, actor=actor, org_id=org_id), "memberflow-people.xlsx")

@@ -24,8 +24,8 @@ from api.routes.admin import (
     create_user,
     remove_grant,
 )
-from api.routes.common import ObjectId
-from api.routes.imports import MAX_UPLOAD, XLSX
+from api.routes.common import XLSX, ObjectId
+from api.routes.imports import MAX_UPLOAD
 from api.web.common import (
     ORG_KIND_LABELS,
     ROLE_LABELS,

@@ -19,7 +19,8 @@ from sqlalchemy import select
 import api.app
 from api.bootstrap import Services
 from api.importing.layouts import PEOPLE_COLUMNS
-from api.routes.imports import XLSX, ImportController
+from api.routes.common import XLSX
+from api.routes.imports import ImportController
 from api.settings import Settings
 from engine.models import Base, Person, RoleGrant, User
 from tests.engine.conftest import World, build_world
