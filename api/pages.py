@@ -24,7 +24,7 @@ PAGE_SESSION = timedelta(hours=8)  # a working day at the desk; the API's bearer
     "/login", operation_id="loginPage", include_in_schema=False, exclude_from_auth=True, sync_to_thread=False
 )
 def login_page(
-    error: FromQuery[str] = "", next_page: Annotated[str, QueryParameter(query="next")] = ""
+    error: FromQuery[str] = "", next_page: Annotated[str, QueryParameter(name="next")] = ""
 ) -> Template:
     return Template("pages/login.html", context={"error": error, "next": _local(next_page)})
 
