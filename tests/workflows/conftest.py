@@ -208,9 +208,10 @@ class World:
             query = select(Task).where(Task.case_id == case_id, Task.status == "open").order_by(Task.id)
             return [t for t in s.scalars(query) if name is None or t.name == name]
 
-    def timers(self, case_id: int, name: str) -> list[Timer]:
+    def timers(self, case_id: int, name: str | None = None) -> list[Timer]:
         with self.engine.sessions() as s:
-            return list(s.scalars(select(Timer).where(Timer.case_id == case_id, Timer.name == name)))
+            rows = s.scalars(select(Timer).where(Timer.case_id == case_id).order_by(Timer.id))
+            return [t for t in rows if name is None or t.name == name]
 
     def events(self, case_id: int, action: str | None = None) -> list[Event]:
         with self.engine.sessions() as s:
