@@ -23,9 +23,10 @@ from engine.authz import Actor
 from engine.errors import Conflict, InvalidInput, NotFound, RuleRefusal
 from engine.identity import InvalidIdNumber, parse_id_number
 from engine.machine import active_paths
-from engine.models import Case, Org, Person
+from engine.models import Case, Event, Org, Person
 from engine.runtime import Engine
-from workflows.rating import ScoreError, parse_score, score_text
+from workflows.assessment import assessment_year
+from workflows.rating import APPRAISAL_GRADES, LABELS, Rating, ScoreError, parse_score, score_text
 
 WORKFLOW = "assessment"
 ROSTER_STATUSES = ("full_member", "probationary_member")
@@ -325,12 +326,54 @@ def publish_year(engine: Engine, branch_id: int, year: int, actor: Actor, *, mea
         if unrated:
             raise InvalidInput({"year": "以下党员尚未评定等次，评议结果应一并公布：" + "、".join(unrated)})
         cases = [c for c in listed if "RESULT.PUBLICATION.PENDING" in _active(c)]
-        for case in cases:
+        for case in cases:  # one result list for all of them, issued with the last publication
             engine.fire_in(
                 session, case.id, "publish_result", actor, {"means": means} if means else {},
-                expected_version=case.version,
+                expected_version=case.version, issue_documents=case is cases[-1],
             )  # fmt: skip
         return len(cases)
+
+
+@dataclass(frozen=True)
+class ResultRow:
+    name: str
+    status: str
+    score: str
+    rating: str
+    rated_on: date
+    rated_by: str
+    votes: str  # 民主测评: 优秀/合格/基本合格/不合格 votes of the participants
+
+
+def result_rows(session: Session, case: Case, event_id: int) -> list[ResultRow]:
+    """The branch's results of the case's year published up to that act (the list a publication issues)."""
+    year = assessment_year(case.data)
+    published = select(Event.case_id).where(Event.action == "publish_result", Event.id <= event_id)
+    cases = session.scalars(
+        select(Case)
+        .where(Case.workflow == WORKFLOW, Case.org_id == case.org_id, Case.id.in_(published))
+        .order_by(Case.id)
+    )
+    bodies = {"branch_committee_meeting": "支委会", "branch_general_meeting": "党员大会"}
+    rows = []
+    for listed in cases:
+        data = listed.data
+        if assessment_year(data) != year or not isinstance(data.get("rating"), str):
+            continue
+        testing = data.get("record_democratic_testing", {})
+        votes = "/".join(str(testing.get(f"votes_{r}") or 0) for r in APPRAISAL_GRADES) if testing else "—"
+        rows.append(
+            ResultRow(
+                listed.subject.name,
+                listed.subject.status,
+                data.get("score") or "—",
+                LABELS[Rating(data["rating"])],
+                date.fromisoformat(data["rated_on"]),
+                bodies.get(data.get("rated_by", ""), ""),
+                votes,
+            )
+        )
+    return rows
 
 
 def _active(case: Case) -> frozenset[str]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import gc
 import hashlib
 import io
+from collections.abc import Callable
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
@@ -19,6 +20,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from api.assessment import result_rows
 from api.bootstrap import TEMPLATES
 from api.storage import make_storage
 from engine.authz import approving_committee
@@ -74,6 +76,12 @@ environment.filters.update(
     mask_id=mask_id_number,
     iso_date=date.fromisoformat,
 )
+
+
+# Documents that list more than their own case (a branch's result list) read the rest here, by kind.
+LISTED: dict[str, Callable[[Session, Case, Event], list[Any]]] = {
+    "result_list": lambda session, case, event: result_rows(session, case, event.id),
+}
 
 
 def render_document(services: Services, session: Session, payload: dict[str, Any]) -> None:
@@ -141,4 +149,5 @@ def context(services: Services, session: Session, document: Document) -> dict[st
         "verify_url": verify_url,
         "qr_svg": buffer.getvalue().decode(),
         "masked_name": mask_name(case.subject.name),
+        "rows": LISTED[document.kind](session, case, event) if document.kind in LISTED else [],
     }

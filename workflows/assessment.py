@@ -25,6 +25,7 @@ from engine.definitions import (
     Action,
     At,
     CaseOpening,
+    DocumentSpec,
     Due,
     DurationUnit,
     Field,
@@ -53,6 +54,10 @@ from workflows.rating import (
 )
 
 TRUE_RECORD = "如实记录：所填日期不得晚于办理当日"
+RESULT_LIST = "result_list"  # the branch's list of the year's results, issued with a publication
+DOCUMENTS = (
+    DocumentSpec(RESULT_LIST, "民主评议党员结果公布", "assessment/result_list.html", At.OWNER, "评议字"),
+)
 
 
 class S(StrEnum):
@@ -72,6 +77,15 @@ class S(StrEnum):
 
 def uses_points(policy: Mapping[str, Any]) -> bool:
     return bool(policy.get("assessment_uses_points", NATIONAL_VALUES["assessment_uses_points"]))
+
+
+def assessment_year(data: Mapping[str, Any]) -> int | None:
+    """The year appraised: fixed when the branch opened the year, else (a case opened on its own)
+    the year of the rating."""
+    year, rated_on = data.get("year"), data.get("rated_on")
+    if isinstance(year, int):
+        return year
+    return int(rated_on[:4]) if isinstance(rated_on, str) else None
 
 
 def recorded_score(ctx: RuleContext) -> Decimal | None:
@@ -430,6 +444,7 @@ ACTIONS = (
         (CASEWORKER,),
         fields=(Field("means", "公布方式", required=False),),
         rules=(rating_confirmed,),
+        documents=(RESULT_LIST,),
         sets_data=published,
     ),
     Action(
@@ -457,6 +472,7 @@ DEFINITION = Workflow(
     states=STATES,
     initial=S.SELF_ASSESSMENT.value,
     actions=ACTIONS,
+    documents=DOCUMENTS,
     opened_by=(CASEWORKER, SECRETARY),
     main_path=(
         "submit_self_assessment",

@@ -113,6 +113,12 @@ class DocumentOut:
     status: str
     number: str | None
     error: str
+    voided_on: date | None = None  # an expired or lost letter: its number stays, it is no longer valid
+    void_reason: str = ""
+
+    @classmethod
+    def of(cls, d: Document) -> DocumentOut:
+        return cls(d.id, d.kind, d.title, d.status, d.number, d.error, d.voided_on, d.void_reason)
 
 
 @dataclass
@@ -397,7 +403,7 @@ def read_case(engine: Engine, actor: Actor, case_id: int) -> CaseOut:
                 for t in tasks
             ],
             deadlines=[DeadlineOut(t.name, t.kind, t.due_date, t.due_provisional, t.status) for t in timers],
-            documents=[DocumentOut(d.id, d.kind, d.title, d.status, d.number, d.error) for d in documents],
+            documents=[DocumentOut.of(d) for d in documents],
             actions=actions,
             blocked=blocked,
             forecast=[ForecastOut(f.action, f.label, f.earliest, f.provisional) for f in forecast],

@@ -187,10 +187,7 @@ class DocumentController(Controller):
 
     @get("/{document_id:int}", operation_id="getDocument", sync_to_thread=True)
     def get_document(self, request: AnyRequest, document_id: ObjectId) -> DocumentOut:
-        document = _visible_document(request, document_id)
-        return DocumentOut(
-            document.id, document.kind, document.title, document.status, document.number, document.error
-        )
+        return DocumentOut.of(_visible_document(request, document_id))
 
     @get(
         "/{document_id:int}/pdf",

@@ -12,24 +12,29 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from litestar.testing import TestClient
 from pypdf import PdfReader
 from sqlalchemy import Engine as DbEngine
 from sqlalchemy import select
 
 from api import jobs
+from api.app import create_app
+from api.assessment import open_assessment_year, publish_year
 from api.bootstrap import Services
 from api.settings import Settings
 from api.storage import make_storage
-from engine.identity import mask_id_number
-from engine.models import Document, Outbox
-from tests.workflows import transfer_world
+from engine.identity import mask_id_number, mask_name
+from engine.models import Document, Outbox, Person
+from engine.runtime import Engine
+from tests.workflows import disposition_world, transfer_world
+from workflows.rating import Rating
 
 REQUEST = {"reason": "work_unit_change", "destination": "新坝镇光明村党支部"}
 LETTER = {"route": "within_county", "dues_paid_until": "2026-02-28"}
 SENDER = "中共丰乐县城关镇委员会"
 
 
-def _services(engine: transfer_world.Engine, tmp_path: Path) -> Services:
+def _services(engine: Engine, tmp_path: Path) -> Services:
     settings = replace(Settings(), data_dir=tmp_path / "var", public_url="https://dangjian.example.gov.cn")
     settings.ensure_dirs()
     return Services(settings, engine.sessions.kw["bind"], engine, engine.registry)
@@ -259,3 +264,73 @@ def test_the_mutual_notice_tells_the_inflow_organization_who_comes_and_how_to_re
         assert expected in text, expected
     assert person.id_number not in text
     assert len(reader.pages) == 1 and cjk_font_embedded(reader)
+
+
+# -- 民主评议党员结果公布 -------------------------------------------------------------------------------
+
+
+def test_the_years_result_list_is_one_document_with_masked_names_scores_grades_and_counts(
+    db_engine: DbEngine, tmp_path: Path
+) -> None:
+    world = disposition_world.build_world(db_engine)
+    services = _services(world.engine, tmp_path)
+    world.at(date(2026, 1, 12))
+    branch = world.orgs["branch"].id
+    cases = open_assessment_year(world.engine, branch, 2025, world.secretary)
+    ratings = {0: Rating.EXCELLENT, 1: Rating.BASICALLY_QUALIFIED, 2: Rating.UNQUALIFIED}
+    for index, case_id in enumerate(cases):
+        for action, inputs in (
+            ("submit_self_assessment", {"summary": "按时参加组织生活"}),
+            ("record_peer_review", {"summary": "工作踏实"}),
+            ("record_democratic_testing", {"participants": 9, "votes_excellent": 2, "votes_qualified": 7}),
+        ):
+            world.fire(case_id, action, world.caseworker, inputs)
+        rating = ratings.get(index, Rating.QUALIFIED)
+        world.fire(case_id, f"confirm_{rating}", world.secretary, {"body": "branch_general_meeting"})
+    world.at(date(2026, 1, 20))
+    assert publish_year(world.engine, branch, 2025, world.caseworker) == len(cases) == 10
+    with services.engine.sessions() as s:
+        [result_list] = s.scalars(select(Document).where(Document.kind == "result_list"))
+    [document] = rendered(services, result_list.case_id)
+    assert document.number == "城关镇南关村党支部评议字〔2026〕第0001号" and document.case_id == cases[-1]
+    reader = pdf_of(services, document)
+    text = flat_text(reader)
+    for expected in (
+        document.number,
+        "2025年度民主评议党员结果公布",
+        "现将城关镇南关村党支部2025年度民主评议党员结果公布如下",
+        "共10名党员参加评议，其中优秀1名，合格7名，基本合格1名，不合格1名。特此公布。",
+        "党员大会",
+        "2/7/0/0",
+        "2026年1月12日",  # the rating
+        "2026年1月20日",  # the publication
+        "预备党员",
+    ):
+        assert expected in text, expected
+    with services.engine.sessions() as s:
+        names = [
+            p.name
+            for p in s.scalars(select(Person).where(Person.id.in_(world.case(c).subject_id for c in cases)))
+        ]
+    assert all(mask_name(name) in text and name not in text for name in names)
+    last = reader.pages[-1].extract_text().replace(" ", "").replace("\n", "")
+    assert len(reader.pages) <= 2 and "城关镇南关村党支部2026年1月20日" in last  # signed under the list
+    assert cjk_font_embedded(reader)
+
+
+def test_the_api_shows_the_lost_letter_as_voided_and_its_replacement_as_valid(
+    transfers: tuple[transfer_world.World, Services],
+) -> None:
+    world, services = transfers
+    case_id = issued_letter(world)
+    world.fire(
+        case_id, "report_letter_lost", world.member, {"lost_on": "2026-03-02", "circumstances": "乘车遗失"}
+    )
+    world.fire(case_id, "reissue_letter", world.sender_committee, LETTER)
+    with TestClient(app=create_app(services)) as client:
+        token = client.app.state.auth.create_token(identifier=str(world.sender_committee.user_id))
+        listed = client.get(f"/api/cases/{case_id}", headers={"Authorization": f"Bearer {token}"}).json()
+    assert [(d["number"][-6:], d["voided_on"], d["void_reason"]) for d in listed["documents"]] == [
+        ("第0001号", "2026-03-02", "报告介绍信遗失"),
+        ("第0002号", None, ""),
+    ]
