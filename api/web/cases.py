@@ -15,7 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import aliased
 
 from api.routes.cases import ActionOut, CaseOut, case_history, read_case
-from api.routes.common import ObjectId
+from api.routes.common import SYSTEM_ACTION_LABELS, ObjectId
 from api.routes.work import visible_document
 from api.storage import make_storage
 from api.web.common import (
@@ -164,7 +164,10 @@ def case_page(request: AnyRequest, case_id: ObjectId) -> Template:
     context = case_context(request, case_id)
     done = context["done"]
     if done:
-        labels = {a.name: a.label for a in services(request).registry.get(context["case"].workflow).actions}
+        definition = services(request).registry.get(
+            context["case"].workflow, context["case"].definition_version
+        )
+        labels = {**SYSTEM_ACTION_LABELS, **{a.name: a.label for a in definition.actions}}
         context["done_label"] = labels.get(done, "")
     return page(request, "cases/case.html", context)
 

@@ -24,7 +24,7 @@ from api.web.common import (
 from api.web.forms import PREFIX, inputs_for, org_choices, pickers, read_submission
 from engine import notifications
 from engine.authz import Actor
-from engine.definitions import At, Workflow
+from engine.definitions import Action, At, Workflow
 from engine.errors import EngineError, Forbidden, InvalidInput, NotFound
 from engine.machine import state_paths
 from engine.models import Case, Person, User
@@ -36,15 +36,21 @@ MIN_PASSWORD = 10
 
 
 def self_service_workflows(registry: Registry) -> list[Workflow]:
-    """Processes a person may start for themself, whose first usual step is theirs to take."""
-    found = []
-    for workflow in registry.workflows():
-        if not any(p.at == At.SUBJECT for p in workflow.opened_by) or not workflow.main_path:
-            continue
-        first = workflow.action(workflow.main_path[0])
-        if any(p.at == At.SUBJECT for p in first.permissions):
-            found.append(workflow)
-    return found
+    """Processes a person may start for themself (an application, a departure registration, …)."""
+    return [w for w in registry.workflows() if any(p.at == At.SUBJECT for p in w.opened_by)]
+
+
+def first_own_step(workflow: Workflow) -> Action | None:
+    """The usual first step, when it is the person's own to take (else the branch takes it)."""
+    if not workflow.main_path:
+        return None
+    first = workflow.action(workflow.main_path[0])
+    return first if any(p.at == At.SUBJECT for p in first.permissions) else None
+
+
+def application_label(workflow: Workflow) -> str:
+    first = first_own_step(workflow)
+    return first.label if first else f"提出申请（{workflow.title}）"
 
 
 def party_roles(workflow: Workflow) -> list[str]:
@@ -101,25 +107,26 @@ def me_page(request: AnyRequest) -> Template:
         "person": person,
         "cases": my_cases(request),
         "notices": inbox,
-        "applications": self_service_workflows(svc.registry),
+        "applications": [(w, application_label(w)) for w in self_service_workflows(svc.registry)],
     }
     return page(request, "self_service/me.html", context)
 
 
 def _apply_context(request: AnyRequest, workflow: Workflow, values: Any = None, errors: Any = None) -> Any:
     svc, actor = services(request), actor_of(request)
-    first = workflow.action(workflow.main_path[0])
+    first = first_own_step(workflow)
+    fields = first.fields if first else ()
     with svc.engine.sessions() as s:
         person = _own_person(s, actor)
-        found = pickers(s, [person.org_id] if person.org_id else [], first.fields)
+        found = pickers(s, [person.org_id] if person.org_id else [], fields)
         orgs = org_choices(s) if party_roles(workflow) else []
         s.expunge(person)
     errors = errors or {}
     return {
         "workflow": workflow,
-        "first": first,
+        "label": application_label(workflow),
         "person": person,
-        "inputs": inputs_for(first.fields, found, values, errors),
+        "inputs": inputs_for(fields, found, values, errors),
         "parties": [
             {
                 "role": role,
@@ -154,7 +161,7 @@ def apply_form(
     """Open the case and take its first step in one transaction: a refused step leaves no case behind."""
     svc, actor = services(request), actor_of(request)
     definition = _workflow_for_self(request, workflow)
-    first = definition.main_path[0]
+    first = first_own_step(definition)
     submission = read_submission({**data, "expected_version": "0"})
     parties: dict[str, int] = {}
     errors: dict[str, str] = {}
@@ -177,10 +184,11 @@ def apply_form(
                     actor=actor,
                     parties=parties,
                 )
-                svc.engine.fire_in(
-                    s, opened.case_id, first, actor, submission.inputs, expected_version=opened.version,
-                    on=submission.on, reason=submission.reason,
-                )  # fmt: skip
+                if first is not None:
+                    svc.engine.fire_in(
+                        s, opened.case_id, first.name, actor, submission.inputs,
+                        expected_version=opened.version, on=submission.on, reason=submission.reason,
+                    )  # fmt: skip
                 case_id = opened.case_id
         except EngineError as exc:
             refusal = refusal_context(exc)
@@ -189,7 +197,7 @@ def apply_form(
             if "unmet" in refusal:
                 message = "；".join(u.message for u in refusal["unmet"])
         else:
-            target = f"/cases/{case_id}?done={first}"
+            target = f"/cases/{case_id}?done={first.name if first else 'open_case'}"
             return Response("", headers={"HX-Redirect": target}) if is_htmx(request) else Redirect(target)
     values = {**{k.removeprefix(PREFIX): v for k, v in data.items()}, **data}
     context = _apply_context(request, definition, values, errors)
