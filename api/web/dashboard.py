@@ -7,15 +7,25 @@ import json
 from collections import Counter
 from typing import Any
 
-from litestar import get
+from litestar import Response, get
 from litestar.params import FromQuery
 from litestar.response import Template
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from api.development_report import (
+    WORKFLOW as DEVELOPMENT,
+)
+from api.development_report import (
+    DevelopmentReport,
+    development_report,
+    report_org,
+    report_workbook,
+)
+from api.routes.common import xlsx_response
 from api.web.common import AnyRequest, actor_of, page, services, state_label, workflow_title
 from engine.authz import Actor
-from engine.errors import NotFound
+from engine.errors import InvalidInput, NotFound
 from engine.models import Case, Org, Person, Task
 from engine.scope import org_covered
 from workflows.rating import LABELS as RATING_LABELS
@@ -119,4 +129,60 @@ def _chart(pairs: list[tuple[str, int]]) -> dict[str, list[Any]]:
     return {"labels": [label for label, _ in pairs], "values": [n for _, n in pairs]}
 
 
-HANDLERS = [dashboard_page]
+def _development_report(request: AnyRequest, period: str, org_id: int | None) -> DevelopmentReport:
+    svc, actor = services(request), actor_of(request)
+    with svc.engine.sessions() as s:
+        org = report_org(s, actor, org_id)
+        return development_report(s, svc.registry.get(DEVELOPMENT), org, period)
+
+
+@get(
+    "/reports/development", operation_id="developmentReportPage", include_in_schema=False, sync_to_thread=True
+)
+def development_report_page(
+    request: AnyRequest, period: FromQuery[str] = "", org_id: FromQuery[int | None] = None
+) -> Template:
+    """发展党员月报 (or 年报): each stage's flow in the period, per organization, with an Excel export."""
+    svc, actor = services(request), actor_of(request)
+    today = svc.engine.clock.today()
+    period = period.strip()[:7] or f"{today.year}-{today.month:02d}"
+    try:
+        report = _development_report(request, period, org_id)
+        error = ""
+    except InvalidInput as exc:
+        report, error = None, exc.errors.get("period", exc.message)
+    with svc.engine.sessions() as s:
+        choices = [
+            (o.id, "　" * max(o.path.count("/") - 2, 0) + o.short_name)
+            for o in s.scalars(select(Org).where(org_covered(s, actor)).order_by(Org.path))
+        ]
+    chart = (
+        {"labels": [], "values": []}
+        if report is None
+        else _chart([(c.label, c.at_end) for c in report.total.stages])
+    )
+    context = {
+        "report": report,
+        "period": period,
+        "org_id": org_id,
+        "orgs": choices,
+        "error": error,
+        "charts_json": json.dumps({"stock": chart}, ensure_ascii=False).replace("</", "<\\/"),
+    }
+    return page(request, "dashboard/development_report.html", context)
+
+
+@get(
+    "/reports/development.xlsx",
+    operation_id="developmentReportWorkbookPage",
+    include_in_schema=False,
+    sync_to_thread=True,
+)
+def development_report_workbook(
+    request: AnyRequest, period: FromQuery[str] = "", org_id: FromQuery[int | None] = None
+) -> Response[bytes]:
+    report = _development_report(request, period.strip()[:7], org_id)
+    return xlsx_response(report_workbook(report), f"development-report-{report.period}.xlsx")
+
+
+HANDLERS = [dashboard_page, development_report_page, development_report_workbook]

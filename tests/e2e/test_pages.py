@@ -157,3 +157,15 @@ def test_on_a_phone_the_menu_folds_and_the_queue_reads_as_cards(browser: Browser
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 400, f"the page scrolls sideways on a phone ({width}px)"
     context.close()
+
+
+def test_the_monthly_development_report_shows_the_stages_and_exports_excel(page: Page, site: Site) -> None:
+    log_in(page, "zuzhibu")
+    page.goto("/reports/development")
+    expect(page.locator("h1")).to_contain_text("发展党员工作月报")
+    expect(page.locator("table.list").first).to_contain_text("入党积极分子")
+    with page.expect_download() as download:
+        page.get_by_role("link", name="导出 Excel").click()
+    assert download.value.suggested_filename.endswith(".xlsx")
+    page.goto("/reports/development?period=2026-13")
+    expect(page.get_by_role("alert")).to_contain_text("统计期间应写作")
