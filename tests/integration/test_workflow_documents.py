@@ -23,8 +23,9 @@ from api.assessment import open_assessment_year, publish_year
 from api.bootstrap import Services
 from api.settings import Settings
 from api.storage import make_storage
+from engine.authz import organization_department
 from engine.identity import mask_id_number, mask_name
-from engine.models import Document, Outbox, Person
+from engine.models import Document, Org, Outbox, Person
 from engine.runtime import Engine
 from tests.workflows import disposition_world, transfer_world
 from workflows.rating import Rating
@@ -199,7 +200,7 @@ def test_the_activity_card_is_numbered_by_the_county_department_and_has_the_entr
     assert card.number == f"{department}第0001号" and world.data(first)["card_number"] == card.number
     assert world.data(second)["card_number"] == f"{department}第0002号"  # one counter for the county
     with services.engine.sessions() as s:
-        assert s.get(transfer_world.Org, card.issuer_org_id).name == "城关镇东街社区党支部"  # type: ignore[union-attr]
+        assert s.get(Org, card.issuer_org_id).name == "城关镇东街社区党支部"  # type: ignore[union-attr]
     reader = pdf_of(services, card)
     assert len(reader.pages) == 2 and cjk_font_embedded(reader)
     first_page = reader.pages[0].extract_text().replace(" ", "").replace("\n", "")
@@ -334,3 +335,15 @@ def test_the_api_shows_the_lost_letter_as_voided_and_its_replacement_as_valid(
         ("第0001号", "2026-03-02", "报告介绍信遗失"),
         ("第0002号", None, ""),
     ]
+
+
+def test_the_numbering_department_is_the_nearest_committees_and_an_org_without_one_has_none(
+    transfers: tuple[transfer_world.World, Services],
+) -> None:
+    world, _ = transfers
+    with world.engine.sessions() as s:
+        branch, offsite = (s.get(Org, world.orgs[k].id) for k in ("sending_branch", "offsite_branch"))
+        assert branch is not None and offsite is not None
+        department = organization_department(s, branch)
+        assert department is not None and department.name == "中共丰乐县委组织部"
+        assert organization_department(s, offsite) is None  # its issue is refused: 找不到发文或编号组织
