@@ -64,15 +64,13 @@ def _users_context(request: AnyRequest, errors: dict[str, str] | None = None, va
         grants: dict[int, list[RoleGrant]] = {}
         for grant in s.scalars(select(RoleGrant).where(RoleGrant.user_id.in_([u.id for u in users]))):
             grants.setdefault(grant.user_id, []).append(grant)
-        org_names = dict(s.execute(select(Org.id, Org.short_name)).tuples().all())
+        org_names = dict(s.execute(select(Org.id, Org.short_name)).all())
         people = dict(
             s.execute(
                 select(Person.id, Person.name).where(
                     Person.id.in_([u.person_id for u in users if u.person_id])
                 )
-            )
-            .tuples()
-            .all()
+            ).all()
         )
         orgs = _admin_orgs(s, actor)
         s.expunge_all()

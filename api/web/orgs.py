@@ -20,11 +20,11 @@ def covered_orgs(request: AnyRequest) -> list[dict[str, Any]]:
     svc, actor = services(request), actor_of(request)
     with svc.engine.sessions() as s:
         rows = list(s.scalars(select(Org).where(org_covered(s, actor)).order_by(Org.path)))
-        people = dict(s.execute(select(Person.org_id, func.count()).group_by(Person.org_id)).tuples().all())
+        people = dict(s.execute(select(Person.org_id, func.count()).group_by(Person.org_id)).all())
         open_cases = dict(
-            s.execute(select(Case.org_id, func.count()).where(Case.closed.is_(False)).group_by(Case.org_id))
-            .tuples()
-            .all()
+            s.execute(
+                select(Case.org_id, func.count()).where(Case.closed.is_(False)).group_by(Case.org_id)
+            ).all()
         )
         s.expunge_all()
     top = min((o.path.count("/") for o in rows), default=0)
@@ -56,9 +56,7 @@ def org_page(request: AnyRequest, org_id: ObjectId) -> Template:
         by_status = dict(
             s.execute(
                 select(Person.status, func.count()).where(Person.org_id == org.id).group_by(Person.status)
-            )
-            .tuples()
-            .all()
+            ).all()
         )
         overdue = s.scalar(
             select(func.count())

@@ -122,8 +122,8 @@ def queue_page(
         counts = _counts(s, actor, today)
         queues = _per_queue(s, actor, today)
         options = _filter_options(s, actor, today, registry)
-        names = dict(s.execute(select(User.id, User.display_name)).tuples().all())
-        org_names = dict(s.execute(select(Org.id, Org.short_name)).tuples().all())
+        names = dict(s.execute(select(User.id, User.display_name)).all())
+        org_names = dict(s.execute(select(Org.id, Org.short_name)).all())
     items = [
         {
             "task": i.task,
