@@ -11,7 +11,7 @@ from __future__ import annotations
 import gc
 import hashlib
 import io
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
@@ -25,7 +25,7 @@ from api.bootstrap import TEMPLATES
 from api.storage import make_storage
 from engine.authz import approving_committee
 from engine.identity import mask_id_number, mask_name
-from engine.models import Case, CaseParty, Document, Event, Org
+from engine.models import Case, CaseParty, Document, Event, Org, Person
 
 if TYPE_CHECKING:
     from api.bootstrap import Services
@@ -37,8 +37,9 @@ environment = Environment(
 )
 
 
-def cn_date(day: date) -> str:
-    """成文日期 in Arabic numerals, as GB/T 9704-2012 §7.3.5.3 writes it."""
+def cn_date(day: date | str) -> str:
+    """成文日期 in Arabic numerals, as GB/T 9704-2012 §7.3.5.3 writes it (case data keeps ISO strings)."""
+    day = date.fromisoformat(day) if isinstance(day, str) else day
     return f"{day.year}年{day.month}月{day.day}日"
 
 
@@ -150,4 +151,39 @@ def context(services: Services, session: Session, document: Document) -> dict[st
         "qr_svg": buffer.getvalue().decode(),
         "masked_name": mask_name(case.subject.name),
         "rows": LISTED[document.kind](session, case, event) if document.kind in LISTED else [],
+        "event": event,
+        "acts": acts_as_of(session, case, event),
+        "person_name": _person_names(session),
+        "choices": {
+            a.name: {f.name: dict(f.choices) for f in a.fields if f.choices} for a in workflow.actions
+        },
     }
+
+
+def acts_as_of(session: Session, case: Case, event: Event) -> dict[str, dict[str, Any]]:
+    """Each act of the case as it stood when the document's act was taken (inputs and day), so a
+    document rendered late never quotes a later act. An imported case's recorded acts lie beneath."""
+    events = list(
+        session.scalars(
+            select(Event).where(Event.case_id == case.id, Event.kind == "action").order_by(Event.seq)
+        )
+    )
+    later = {e.action for e in events if e.seq > event.seq}
+    acts = {
+        name: {**value, "on": date.fromisoformat(value["on"])}
+        for name, value in case.data.items()
+        if isinstance(value, Mapping) and isinstance(value.get("on"), str) and name not in later
+    }
+    for earlier in (e for e in events if e.seq <= event.seq):
+        acts[earlier.action] = {**earlier.inputs, "on": earlier.effective_date}
+    return acts
+
+
+def _person_names(session: Session) -> Callable[[Any], str]:
+    """Person fields hold ids; a document names the people."""
+
+    def name(person_id: Any) -> str:
+        person = session.get(Person, person_id) if isinstance(person_id, int) else None
+        return person.name if person else ""
+
+    return name

@@ -77,6 +77,7 @@ from engine.calendar import PROVISIONAL_NOTE, add_months
 from engine.definitions import (
     Action,
     At,
+    DocumentSpec,
     Due,
     Duration,
     DurationUnit,
@@ -569,6 +570,13 @@ def _notice_period_over(ctx: RuleContext) -> Verdict:
     note = PROVISIONAL_NOTE if end.provisional else ""
     detail = f"{started.on.isoformat()}起公示，满{days}个工作日为{end.day.isoformat()}{note}"
     return Verdict.fails(detail, end.day)
+
+
+def notice_period(ctx: RuleContext) -> dict[str, Any]:
+    """The 公示 prints its period: from the day it is posted to the day the working days it must last
+    are complete (the same end `notice_period_over` waits for)."""
+    end = ctx.calendar.add(ctx.on, NOTICE_SPAN.resolve(ctx.policy))
+    return {"notice_starts_on": ctx.on, "notice_ends_on": end.day, "notice_end_provisional": end.provisional}
 
 
 notice_period_over = _time_rule(
@@ -1623,6 +1631,7 @@ ACTIONS = (
         BRANCH,
         fields=(_text("talker", "谈话人"), _text("summary", "谈话情况")),
         rules=(talk_within_one_month,),
+        documents=("talk_record",),
     ),
     # stage 2
     Action(
@@ -1658,6 +1667,7 @@ ACTIONS = (
         S.ACTIVIST_FILED,
         BRANCH,
         fields=(_text("filed_with", "备案的党委", required=False),),
+        documents=("activist_filing",),
     ),
     Action(
         "assign_mentors",
@@ -1719,6 +1729,7 @@ ACTIONS = (
         S.NOTICE_PENDING,
         (APPROVER,),
         fields=(_text("opinion", "意见", required=False),),
+        documents=("candidate_report",),
     ),
     Action(
         "file_candidate_proposal",
@@ -1727,6 +1738,7 @@ ACTIONS = (
         S.NOTICE_PENDING,
         BRANCH,
         rules=(consent_not_required,),
+        documents=("candidate_report",),
     ),
     Action(
         "refuse_candidate",
@@ -1744,6 +1756,8 @@ ACTIONS = (
         BRANCH,
         fields=(_text("notice_place", "公示范围（单位或居住地）"),),
         rules=(notice_in_one_place_only_if_not_mobile,),
+        documents=("candidate_notice",),
+        sets_data=notice_period,
     ),
     Action(
         "start_two_place_notice",
@@ -1752,6 +1766,8 @@ ACTIONS = (
         S.TWO_PLACE_NOTICE,
         BRANCH,
         rules=(two_place_notice_for_mobile_only,),
+        documents=("two_place_notice",),
+        sets_data=notice_period,
     ),
     *_notice_actions(None),
     *_notice_actions("outflow"),
@@ -1910,6 +1926,7 @@ ACTIONS = (
         (SECRETARY,),
         fields=RESOLUTION_FIELDS,
         rules=(general_meeting_within_one_month, *MEETING_RULES),
+        documents=("meeting_resolution",),
         sets_data=meeting_deadlines,
     ),
     Action(
@@ -1937,6 +1954,7 @@ ACTIONS = (
         None,
         (ORGANIZER, APPROVER),
         fields=(_text("talker", "谈话人"), _text("record", "谈话记录"), _text("opinion", "意见")),
+        documents=("approval_talk_record",),
     ),
     Action(
         "approve_admission",
@@ -1951,6 +1969,7 @@ ACTIONS = (
             approval_within_three_months,
             approval_within_six_months,
         ),
+        documents=("admission_approval",),
         subject_status="probationary_member",
         sets_data=probation_set,
         sets_subject=admission_dates,
@@ -1962,6 +1981,7 @@ ACTIONS = (
         S.NOT_ADMITTED,
         (APPROVER,),
         requires_reason=True,
+        documents=("admission_refusal",),
         subject_status="applicant",
     ),
     Action(
@@ -2020,6 +2040,7 @@ ACTIONS = (
             postponement_at_most_six_months,
             *MEETING_RULES,
         ),
+        documents=("meeting_resolution",),
         sets_data=resolution_deadline,
     ),
     Action(
@@ -2041,6 +2062,7 @@ ACTIONS = (
             extension_within_bounds,
             *MEETING_RULES,
         ),
+        documents=("meeting_resolution",),
         sets_data=resolution_deadline,
     ),
     Action(
@@ -2051,6 +2073,7 @@ ACTIONS = (
         (SECRETARY,),
         fields=(*RESOLUTION_FIELDS, _text("ground", "取消理由")),
         rules=(probation_has_expired, postponement_at_most_six_months, *MEETING_RULES),
+        documents=("meeting_resolution",),
         sets_data=resolution_deadline,
     ),
     Action(
@@ -2061,6 +2084,7 @@ ACTIONS = (
         (APPROVER,),
         fields=COMMITTEE_FIELDS,
         rules=APPROVAL_RULES,
+        documents=("full_membership_approval",),
         subject_status="full_member",
         sets_data=party_standing,
         sets_subject=full_member_since,
@@ -2073,6 +2097,7 @@ ACTIONS = (
         (APPROVER,),
         fields=COMMITTEE_FIELDS,
         rules=(*APPROVAL_RULES, extended_at_most_once),
+        documents=("probation_extension",),
         sets_data=extended_probation,
     ),
     Action(
@@ -2083,6 +2108,7 @@ ACTIONS = (
         (APPROVER,),
         fields=COMMITTEE_FIELDS,
         rules=APPROVAL_RULES,
+        documents=("probation_cancellation",),
         subject_status="non_member",
         sets_subject=no_admission,
     ),
@@ -2189,6 +2215,31 @@ MAIN_PATH = (
     "archive_materials",
 )
 
+
+def _document(kind: str, title: str, prefix: str, issuer: str = At.OWNER, template: str = "") -> DocumentSpec:
+    return DocumentSpec(kind, title, f"development/{template or kind}.html", issuer, prefix)
+
+
+# Forms and records go with the case to the archive; notices and decisions are sent. Each kind has
+# its own prefix, so two kinds an organization issues never share a number.
+BY_COMMITTEE = At.APPROVING_COMMITTEE
+DOCUMENTS = (
+    _document("talk_record", "入党申请人谈话记录", "谈字"),
+    _document("activist_filing", "入党积极分子备案表", "积备字"),
+    _document("candidate_report", "发展对象人选报告表", "发报字"),
+    _document("candidate_notice", "发展对象公示", "公示字"),
+    _document(
+        "two_place_notice", "发展对象公示（流出地、流入地）", "两地公示字", template="candidate_notice"
+    ),
+    _document("meeting_resolution", "支部党员大会决议", "决字"),
+    _document("approval_talk_record", "入党前谈话记录", "谈话字", BY_COMMITTEE, "talk_record"),
+    _document("admission_approval", "接收预备党员审批通知", "接收字", BY_COMMITTEE),
+    _document("admission_refusal", "不予接收预备党员通知", "不予接收字", BY_COMMITTEE),
+    _document("full_membership_approval", "预备党员转正审批通知", "转正字", BY_COMMITTEE),
+    _document("probation_extension", "延长预备期审批通知", "延期字", BY_COMMITTEE),
+    _document("probation_cancellation", "取消预备党员资格审批通知", "取消字", BY_COMMITTEE),
+)
+
 DEFINITION = Workflow(
     name="development",
     version="1",
@@ -2198,6 +2249,7 @@ DEFINITION = Workflow(
     initial=S.APPLICATION.value,
     actions=ACTIONS,
     opened_by=(CASEWORKER, SECRETARY, MEMBER),
+    documents=DOCUMENTS,
     main_path=MAIN_PATH,
     supervised_by=(APPROVER, DEPARTMENT),
     follows_subject=True,

@@ -23,7 +23,7 @@ from workflows.development import DEFINITION, MAIN_PATH
 from workflows.profiles.gansu_example import GANSU_EXAMPLE
 from workflows.profiles.national import NATIONAL, SETTINGS
 
-TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
+TEMPLATES = Path(__file__).resolve().parents[2] / "templates" / "documents"  # as api.bootstrap reads them
 RULES_2014 = "national@1/细则(2014)+条例(2019)"
 RULES_2026 = "national@1/细则(2026)+条例(2019)"
 
