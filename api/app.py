@@ -18,7 +18,7 @@ from sqlalchemy import text
 
 from api.bootstrap import TEMPLATES, Services
 from api.pages import login_form, login_page, logout_form, verify_page
-from api.problems import engine_error, http_error
+from api.problems import engine_error
 from api.routes.admin import UserController, open_cases_report
 from api.routes.auth import AuthController, me
 from api.routes.cases import CaseController
@@ -31,6 +31,7 @@ from api.routes.work import DocumentController, NotificationController, TaskCont
 from api.routes.workflows import WorkflowController
 from api.security import bearer_only, make_auth
 from api.web import static_router, web_router
+from api.web.common import app_http_error
 from engine.errors import EngineError
 
 MAX_BODY = 1024 * 1024  # a JSON request is small; spreadsheets get their own upload limit
@@ -99,7 +100,7 @@ def create_app(services: Services, *, with_worker: bool = False) -> Litestar:
             static_router(),
         ],
         state=State({"services": services, "auth": auth}),
-        exception_handlers={EngineError: engine_error, HTTPException: http_error},
+        exception_handlers={EngineError: engine_error, HTTPException: app_http_error},
         template_config=TemplateConfig(directory=TEMPLATES, engine=JinjaTemplateEngine),
         openapi_config=OpenAPIConfig(title="memberflow API", version="0.1.0", path="/schema"),
         csrf_config=CSRFConfig(

@@ -241,3 +241,15 @@ def http_error_page(request: AnyRequest, exc: HTTPException) -> Response[Any]:
 def unexpected_error_page(request: AnyRequest, exc: Exception) -> Response[Any]:
     log.exception("page failed: %s %s", request.method, request.url.path, exc_info=exc)
     return _error_page(request, 500, "系统暂时无法完成此操作，请稍后重试；如仍有问题，请联系系统管理员。")
+
+
+API_PREFIXES = ("/api", "/schema", "/health", "/ready", "/static")
+
+
+def app_http_error(request: AnyRequest, exc: HTTPException) -> Response[Any]:
+    """Outside any route (an unknown address): a page for a browser, problem+json for the API."""
+    from api.problems import http_error
+
+    if request.url.path.startswith(API_PREFIXES) or "text/html" not in request.headers.get("accept", ""):
+        return http_error(request, exc)
+    return http_error_page(request, exc)

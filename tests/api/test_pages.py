@@ -105,3 +105,10 @@ def test_the_member_sees_their_own_case_on_their_page(api: Api) -> None:
     case_id = _open(api)
     page = _page(api, "member", "/me")
     assert page.status_code == 200 and f"/cases/{case_id}" in page.text and "我的申请与案件" in page.text
+
+
+def test_an_unknown_address_is_a_page_for_a_browser_and_problem_json_for_the_api(api: Api) -> None:
+    page = api.client.get("/no-such-page", headers=api.headers("caseworker", accept="text/html"))
+    assert page.status_code == 404 and "您要找的页面不存在" in page.text
+    problem = api.client.get("/api/no-such-thing", headers=api.headers("caseworker", accept="text/html"))
+    assert problem.status_code == 404 and problem.json()["code"] == "not_found"
