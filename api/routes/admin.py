@@ -225,6 +225,34 @@ def remove_grant(s: Any, actor: Actor, user_id: int, grant_id: int) -> None:
     s.delete(grant)
 
 
+def _administered_user(s: Any, actor: Actor, user_id: int) -> User:
+    user = s.get(User, user_id)
+    if user is None or user_id not in {u.id for u in administered_users(s, actor, user_id - 1, 1)}:
+        raise NotFound("用户不存在或不在您的管理范围内")
+    return user
+
+
+def set_user_active(s: Any, actor: Actor, user_id: int, active: bool) -> User:
+    """Disable (or enable again) a user the caller administers; never the caller themself."""
+    _require_admin(actor)
+    if user_id == actor.user_id:
+        raise InvalidInput({"active": "不能停用自己的账户"})
+    user = _administered_user(s, actor, user_id)
+    user.active = active
+    return user
+
+
+def reset_password(s: Any, actor: Actor, user_id: int, password: str) -> User:
+    """Set a new password for a user the caller administers (the user changes it after logging in)."""
+    _require_admin(actor)
+    if len(password) < MIN_PASSWORD:
+        raise InvalidInput({"password": f"密码至少{MIN_PASSWORD}位"})
+    user = _administered_user(s, actor, user_id)
+    user.password_hash = hash_password(password)
+    user.failed_logins, user.locked_until = 0, None
+    return user
+
+
 def open_case_counts(s: Any, actor: Actor, workflow: str | None = None) -> list[StateCount]:
     """Open cases per workflow and state, within the caller's organizations."""
     query = (

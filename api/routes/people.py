@@ -4,7 +4,7 @@ masked unless the caller's role needs them."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from litestar import Controller, Response, get, post
@@ -28,7 +28,7 @@ from api.routes.common import (
 from engine.authz import Actor, holds
 from engine.errors import Forbidden, InvalidInput, NotFound
 from engine.identity import InvalidIdNumber, parse_id_number
-from engine.models import Org, Person
+from engine.models import Org, Person, PersonChange
 from engine.scope import org_covered
 
 REGISTRARS = ("caseworker", "branch_secretary", "organization_department", "administrator")
@@ -171,6 +171,39 @@ def register_person(s: Any, actor: Actor, data: PersonIn, today: date) -> Person
     s.add(person)
     s.flush()
     return person
+
+
+EDITABLE = {"phone": ("联系电话", 20), "education": ("学历", 20), "work_unit": ("工作单位", 200)}
+
+
+def update_contact(s: Any, actor: Actor, person_id: int, values: dict[str, str], now: datetime) -> list[str]:
+    """Correct a person's phone, education or work unit; each change is kept in the person's history.
+
+    Status, organization and dates change only through the processes (or a roster import)."""
+    person = visible_person(s, actor, person_id)
+    if person.org is None or not any(holds(actor, role, person.org) for role in REGISTRARS):
+        raise Forbidden("您没有修改该人员信息的权限")
+    errors = {
+        name: f"“{label}”不能超过{limit}字"
+        for name, (label, limit) in EDITABLE.items()
+        if len(values.get(name, "")) > limit
+    }
+    if errors:
+        raise InvalidInput(errors)
+    changed = []
+    for name in EDITABLE:
+        new = values.get(name, "").strip()
+        old = getattr(person, name) or ""
+        if name in values and new != old:
+            setattr(person, name, new)
+            s.add(
+                PersonChange(
+                    person_id=person.id, field=name, old=old or None, new=new or None,
+                    source="人员信息页面", changed_by=actor.user_id, changed_at=now,
+                )
+            )  # fmt: skip
+            changed.append(EDITABLE[name][0])
+    return changed
 
 
 def _person_errors(data: PersonIn, today: date) -> dict[str, str]:

@@ -23,6 +23,8 @@ from api.routes.admin import (
     administered_users,
     create_user,
     remove_grant,
+    reset_password,
+    set_user_active,
 )
 from api.routes.common import XLSX, ObjectId
 from api.routes.imports import MAX_UPLOAD
@@ -148,6 +150,41 @@ def remove_grant_form(request: AnyRequest, user_id: ObjectId, grant_id: ObjectId
     return Redirect("/admin/users")
 
 
+@post(
+    "/admin/users/{user_id:int}/active",
+    operation_id="adminUserActiveForm",
+    include_in_schema=False,
+    sync_to_thread=True,
+)
+def user_active_form(
+    request: AnyRequest, user_id: ObjectId, data: Annotated[dict[str, str], FormBody]
+) -> Response[Any]:
+    svc, actor = services(request), _admin(actor_of(request))
+    with svc.engine.sessions.begin() as s:
+        set_user_active(s, actor, user_id, data.get("active") == "true")
+    return Redirect("/admin/users")
+
+
+@post(
+    "/admin/users/{user_id:int}/password",
+    operation_id="adminResetPasswordForm",
+    include_in_schema=False,
+    sync_to_thread=True,
+)
+def reset_password_form(
+    request: AnyRequest, user_id: ObjectId, data: Annotated[dict[str, str], FormBody]
+) -> Response[Any]:
+    svc, actor = services(request), _admin(actor_of(request))
+    try:
+        with svc.engine.sessions.begin() as s:
+            user = reset_password(s, actor, user_id, data.get("password", ""))
+            name = user.display_name
+    except InvalidInput as exc:
+        context = _users_context(request, {f"password-{user_id}": exc.errors.get("password", exc.message)})
+        return page(request, "admin/users.html", context, status_code=422)
+    return page(request, "admin/users.html", {**_users_context(request), "flash": f"已为“{name}”重置密码"})
+
+
 def _orgs_context(request: AnyRequest, errors: dict[str, str] | None = None, values: Any = None) -> Any:
     svc, actor = services(request), _admin(actor_of(request))
     with svc.engine.sessions() as s:
@@ -264,6 +301,8 @@ HANDLERS = [
     create_user_form,
     add_grant_form,
     remove_grant_form,
+    user_active_form,
+    reset_password_form,
     orgs_page,
     add_org_form,
     import_page,

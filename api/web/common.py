@@ -70,6 +70,20 @@ PARTY_ROLE_LABELS = {
     "inflow_side": "流入地（接收方）党组织",
     "outflow_side": "流出地党组织",
 }
+PERSON_FIELD_LABELS = {
+    "name": "姓名",
+    "sex": "性别",
+    "ethnicity": "民族",
+    "birth_date": "出生日期",
+    "phone": "联系电话",
+    "education": "学历",
+    "work_unit": "工作单位",
+    "status": "人员类别",
+    "org_id": "所在党组织",
+    "admitted_on": "入党日期",
+    "full_member_since": "转正日期",
+    "dues_paid_until": "党费交至",
+}
 STAFF_ROLES = frozenset(ROLE_LABELS) - {"member"}
 DUE_SOON_DAYS = 7
 
@@ -154,6 +168,7 @@ def layout_context(request: AnyRequest) -> dict[str, Any]:
             "document": DOCUMENT_STATUS_LABELS,
             "timer": TIMER_KIND_LABELS,
             "party": PARTY_ROLE_LABELS,
+            "person_field": PERSON_FIELD_LABELS,
         },
     }
 

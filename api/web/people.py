@@ -13,7 +13,15 @@ from litestar.response import Redirect, Template
 from sqlalchemy import select
 
 from api.routes.common import ObjectId, shown_id_number, shown_phone
-from api.routes.people import STATUSES, PersonIn, register_person, search_people, visible_person
+from api.routes.people import (
+    REGISTRARS,
+    STATUSES,
+    PersonIn,
+    register_person,
+    search_people,
+    update_contact,
+    visible_person,
+)
 from api.web.common import (
     STATUS_LABELS,
     AnyRequest,
@@ -29,7 +37,7 @@ from api.web.self_service import party_roles
 from engine.authz import Actor, holds
 from engine.definitions import At, Workflow
 from engine.errors import EngineError, InvalidInput
-from engine.models import Case, Org
+from engine.models import Case, Org, PersonChange
 from engine.scope import case_visible, org_covered
 
 FormBody = Body(media_type=RequestEncodingType.URL_ENCODED)
@@ -107,6 +115,14 @@ def _person_context(request: AnyRequest, person_id: int) -> dict[str, Any]:
             ],
             "workflows": [{"workflow": w, "parties": party_roles(w)} for w in registry.workflows()],
             "orgs": org_choices(s),
+            "may_edit": org is not None and any(holds(actor, role, org) for role in REGISTRARS),
+            "history": list(
+                s.scalars(
+                    select(PersonChange)
+                    .where(PersonChange.person_id == person.id)
+                    .order_by(PersonChange.id.desc())
+                )
+            )[:20],
         }
         s.expunge_all()
     return context
@@ -162,6 +178,28 @@ def open_case_form(
     return Response("", headers={"HX-Redirect": target}) if is_htmx(request) else Redirect(target)
 
 
+@post(
+    "/people/{person_id:int}/contact",
+    operation_id="personContactForm",
+    include_in_schema=False,
+    sync_to_thread=True,
+)
+def contact_form(
+    request: AnyRequest, person_id: ObjectId, data: Annotated[dict[str, str], FormBody]
+) -> Response[Any]:
+    """Correct contact details; each change goes into the person's history."""
+    svc, actor = services(request), actor_of(request)
+    try:
+        with svc.engine.sessions.begin() as s:
+            changed = update_contact(s, actor, person_id, data, svc.engine.clock.now())
+    except InvalidInput as exc:
+        context = {**_person_context(request, person_id), "contact_errors": exc.errors, "contact_open": True}
+        return page(request, "people/person.html", context, status_code=422)
+    context = _person_context(request, person_id)
+    context["flash"] = "已更新：" + "、".join(changed) if changed else "没有需要更新的内容"
+    return page(request, "people/person.html", context)
+
+
 def _new_context(request: AnyRequest, values: dict[str, str], errors: dict[str, str]) -> dict[str, Any]:
     svc, actor = services(request), actor_of(request)
     with svc.engine.sessions() as s:
@@ -212,4 +250,4 @@ def new_person_form(request: AnyRequest, data: Annotated[dict[str, str], FormBod
     return page(request, "people/new.html", _new_context(request, data, errors), status_code=422)
 
 
-HANDLERS = [people_page, person_page, open_case_form, new_person_page, new_person_form]
+HANDLERS = [people_page, person_page, open_case_form, contact_form, new_person_page, new_person_form]

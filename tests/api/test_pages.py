@@ -112,3 +112,19 @@ def test_an_unknown_address_is_a_page_for_a_browser_and_problem_json_for_the_api
     assert page.status_code == 404 and "您要找的页面不存在" in page.text
     problem = api.client.get("/api/no-such-thing", headers=api.headers("caseworker", accept="text/html"))
     assert problem.status_code == 404 and problem.json()["code"] == "not_found"
+
+
+def test_a_caseworker_corrects_a_phone_number_and_the_change_is_kept(api: Api) -> None:
+    person = api.world.subject.id
+    headers = api.headers("caseworker", **{"x-csrftoken": _csrf(api, "caseworker")})
+    saved = api.client.post(f"/people/{person}/contact", data={"phone": "13900000000"}, headers=headers)
+    assert saved.status_code == 200 and "已更新：联系电话" in saved.text
+    assert "联系电话：" in saved.text and "人员信息页面" in saved.text
+    too_long = api.client.post(f"/people/{person}/contact", data={"phone": "1" * 30}, headers=headers)
+    assert too_long.status_code == 422 and "不能超过20字" in too_long.text
+    outsider = api.client.post(
+        f"/people/{person}/contact",
+        data={"phone": "1"},
+        headers=api.headers("outsider", **{"x-csrftoken": _csrf(api, "outsider")}),
+    )
+    assert outsider.status_code == 404 and "人员不存在或不在您的管理范围内" in outsider.text
