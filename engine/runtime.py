@@ -295,6 +295,9 @@ class Engine:
             case.state, case.state_detail = top_state(after), after
             case.closed = _is_final(workflow, after)
             schedule.enter(session, case, state_paths(workflow), step.entered, ctx_after, now)
+        else:
+            staying = {a.name for a in workflow.actions if a.target is None}
+            schedule.complete(session, case, state_paths(workflow), staying, action.name, ctx_after, now)
         if action.moves_subject_to:
             self._move_subject(session, case, action, actor, day, policy)
         for opening in action.opens:

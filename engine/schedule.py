@@ -16,6 +16,8 @@ from engine.machine import SEPARATOR
 from engine.models import Case, Task, Timer
 from engine.rules import RuleContext
 
+RECURRING_CHECK_DELAY = timedelta(days=1)  # a recurring timer looks at its task the day after it is due
+
 
 def due_date(ctx: RuleContext, due: Due) -> tuple[date | None, bool]:
     """The due day and whether it is provisional (its year's holiday schedule is not known yet)."""
@@ -69,6 +71,45 @@ def leave(session: Session, case: Case, paths: Iterable[str], now: datetime) -> 
     )
 
 
+def complete(
+    session: Session,
+    case: Case,
+    states: dict[str, State],
+    staying: set[str],
+    action: str,
+    ctx: RuleContext,
+    now: datetime,
+) -> None:
+    """Close the open tasks an action taken inside the state finishes: those whose every completing
+    action stays in the state (a review, a contact, a talk). A task that leads out of the state stays
+    open until the case leaves it. A recurring task opens again at once, due a period after today,
+    and its timer moves to the day after that (a missed one is escalated then)."""
+    for path, state in states.items():
+        for spec in state.tasks:
+            if action not in spec.actions or not set(spec.actions) <= staying:
+                continue
+            closed = session.execute(
+                update(Task)
+                .where(Task.case_id == case.id, Task.status == "open", Task.state_path == path)
+                .where(Task.name == spec.name)
+                .values(status="closed", closed_at=now)
+                .returning(Task.id)
+            ).all()
+            recurring = next(
+                (t for t in state.timers if t.kind is TimerKind.RECURRING and t.task == spec.name), None
+            )
+            if not closed or recurring is None:
+                continue
+            task = open_task(session, case, path, spec, replace(ctx, entered_on=ctx.on), now)
+            session.add(task)
+            session.execute(
+                update(Timer)
+                .where(Timer.case_id == case.id, Timer.state_path == path, Timer.name == recurring.name)
+                .where(Timer.status == "pending")
+                .values(due_date=(task.due_date or ctx.on) + RECURRING_CHECK_DELAY)
+            )
+
+
 def open_tasks(session: Session, case_id: int) -> list[Task]:
     query = select(Task).where(Task.case_id == case_id, Task.status == "open").order_by(Task.id)
     return list(session.scalars(query))
@@ -101,6 +142,8 @@ def _timer(case: Case, path: str, spec: TimerSpec, ctx: RuleContext) -> Timer:
     due, provisional = due_date(ctx, spec.due)
     if due is not None and spec.before_days:
         due -= timedelta(days=spec.before_days)
+    if due is not None and spec.kind is TimerKind.RECURRING:
+        due += RECURRING_CHECK_DELAY  # the task may still be done on its due day
     return Timer(
         status="suspended" if case.deadlines_suspended_on else "pending",  # no clock runs while suspended
         case_id=case.id,

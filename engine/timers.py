@@ -22,7 +22,7 @@ from engine.authz import SYSTEM, resolve_org
 from engine.definitions import TimerKind, TimerSpec, Workflow
 from engine.errors import ActionNotAvailable, RuleRefusal
 from engine.machine import state_paths
-from engine.models import Case, Org, Timer, User
+from engine.models import Case, Org, Task, Timer, User
 from engine.rules import RuleContext
 from engine.runtime import Engine
 
@@ -111,7 +111,7 @@ def _fire(engine: Engine, session: Session, timer: Timer, lookups: _Batch) -> No
         if not _auto_action(engine, session, case, timer, spec):
             return  # rescheduled to the day the action becomes possible
     elif kind is TimerKind.RECURRING:
-        _recur(engine, session, case, timer, workflow, spec)
+        _recur(engine, session, case, timer, workflow, spec, lookups)
         return  # stays pending, due again next period
     else:
         _notify(engine, session, case, timer, spec, kind, lookups)
@@ -139,14 +139,33 @@ def _auto_action(engine: Engine, session: Session, case: Case, timer: Timer, spe
 
 
 def _recur(
-    engine: Engine, session: Session, case: Case, timer: Timer, workflow: Workflow, spec: TimerSpec
+    engine: Engine,
+    session: Session,
+    case: Case,
+    timer: Timer,
+    workflow: Workflow,
+    spec: TimerSpec,
+    lookups: _Batch,
 ) -> None:
-    """Reopen the task once, then move the timer past today (one task after downtime, not many)."""
-    task_spec = next(t for t in state_paths(workflow)[timer.state_path].tasks if t.name == spec.task)
+    """The day after the recurring task was due. Still open: it was missed — the organization above
+    is told (when the timer names whom) and the timer looks again a period later. Done (taking it
+    opens the next one, `schedule.complete`), or gone: a new one is opened. After downtime the timer
+    catches up once, not once per missed period."""
     _, policy = engine.definitions_of(case)
     today = engine.clock.today()
     ctx = RuleContext(today, {}, case.data, [], policy.values_on(today), engine.calendars(session), today)
-    session.add(schedule.open_task(session, case, timer.state_path, task_spec, ctx, engine.clock.now()))
+    missed = session.scalar(
+        select(Task)
+        .where(Task.case_id == case.id, Task.state_path == timer.state_path, Task.name == spec.task)
+        .where(Task.status == "open")
+        .order_by(Task.due_date)
+        .limit(1)
+    )
+    if missed is None:
+        task_spec = next(t for t in state_paths(workflow)[timer.state_path].tasks if t.name == spec.task)
+        session.add(schedule.open_task(session, case, timer.state_path, task_spec, ctx, engine.clock.now()))
+    elif spec.notify_role:
+        _notify(engine, session, case, timer, spec, TimerKind.ESCALATION, lookups, missed.due_date)
     assert spec.every is not None  # the registry refuses a recurring timer without a period
     period = spec.every.resolve(ctx.policy)
     while timer.due_date <= today:
@@ -162,6 +181,7 @@ def _notify(
     spec: TimerSpec,
     kind: TimerKind,
     lookups: _Batch,
+    due: date | None = None,
 ) -> None:
     org = resolve_org(session, case, spec.notify_at)
     if org is None:
@@ -171,9 +191,8 @@ def _notify(
     workflow, _ = engine.definitions_of(case)
     what = spec.label or workflow.title
     title = ("逾期督办" if kind is TimerKind.ESCALATION else "到期提醒") + f"：{what}"
-    body = (
-        f"{workflow.title}（案件 {case.id}，{case.subject.name}）：{what}，期限 {timer.due_date.isoformat()}"
-    )
+    deadline = (due or timer.due_date).isoformat()
+    body = f"{workflow.title}（案件 {case.id}，{case.subject.name}）：{what}，期限 {deadline}"
     role = spec.notify_role or ""
     key = (org.id, role)
     if key not in lookups.recipients:

@@ -686,7 +686,13 @@ STATES = (
         "CORRECTION",
         "限期改正",
         tasks=(
-            task("help_member", "帮扶谈心，了解改正情况", "branch_secretary", due=Due(HELP_EVERY)),
+            task(
+                "help_member",
+                "帮扶谈心，了解改正情况",
+                "branch_secretary",
+                "record_help",
+                due=Due(HELP_EVERY),
+            ),
             task(
                 "conclude_correction",
                 "限期改正期满：及时作出恢复正常或劝退的决定",
@@ -1058,6 +1064,14 @@ ACTIONS = (
         fields=(Field("answered_by", "作出答复的党组织"), Field("answer", "答复意见")),
         sets_data=appeal_overturned,
         sets_subject=status_restored,
+    ),
+    Action(
+        "record_help",
+        "登记帮扶谈心",
+        (S.CORRECTION.value,),
+        None,
+        (SECRETARY,),
+        fields=(Field("helped_by", "帮扶人"), Field("summary", "谈心和改正情况")),
     ),
     Action(
         "conclude_correction",

@@ -370,6 +370,7 @@ STATES = (
                 label="双向联系",
                 every=CONTACT_SPAN,
                 task="mutual_contact",
+                notify_role="committee_approver",
             ),
             TimerSpec(
                 "fixed_place_review",

@@ -81,17 +81,22 @@ def test_a_notice_period_ends_by_itself_after_five_working_days_across_a_holiday
         assert last is not None and (last.action, last.actor_user_id) == ("finish_work_notice", None)
 
 
-def test_a_recurring_timer_reopens_its_task_each_period_and_stops_when_the_case_moves_on(
+def test_a_recurring_task_not_done_stays_one_open_task_and_the_timer_looks_again_each_period(
     world: World,
 ) -> None:
-    case_id = _to_meeting(world)  # MEETING entered 2026-03-16
-    assert len(_open_tasks(world, case_id, "quarterly_contact")) == 1
+    case_id = _to_meeting(world)  # MEETING entered 2026-03-16; the contact is due in ten days
+    [first] = _open_tasks(world, case_id, "quarterly_contact")
     world.clock.set(date(2026, 6, 16))
+    assert sweep(world.engine).fired == 0  # the timer looks the day after the period
+    world.clock.set(date(2026, 6, 17))
     sweep(world.engine)
-    assert len(_open_tasks(world, case_id, "quarterly_contact")) == 2
+    assert [t.id for t in _open_tasks(world, case_id, "quarterly_contact")] == [first.id]
+    with world.engine.sessions() as s:
+        timer = s.scalar(select(Timer).where(Timer.case_id == case_id, Timer.kind == "recurring"))
+        assert timer is not None and (timer.status, timer.due_date) == ("pending", date(2026, 9, 17))
     world.engine.fire(case_id, "hold_vote", world.secretary, VOTE, expected_version=5)
     assert _open_tasks(world, case_id, "quarterly_contact") == []
-    world.clock.set(date(2026, 12, 16))
+    world.clock.set(date(2026, 12, 17))
     assert sweep(world.engine).fired == 0
     with world.engine.sessions() as s:
         statuses = set(
@@ -102,14 +107,14 @@ def test_a_recurring_timer_reopens_its_task_each_period_and_stops_when_the_case_
 
 def test_after_downtime_the_sweep_catches_up_once_without_duplicates(world: World) -> None:
     case_id = _to_meeting(world)
-    world.clock.set(date(2026, 12, 20))  # three periods missed
+    world.clock.set(date(2026, 12, 20))  # three periods passed
     first = sweep(world.engine)
     again = sweep(world.engine)
     assert (first.fired, again.fired) == (1, 0)
-    assert len(_open_tasks(world, case_id, "quarterly_contact")) == 2
+    assert len(_open_tasks(world, case_id, "quarterly_contact")) == 1
     with world.engine.sessions() as s:
         timer = s.scalar(select(Timer).where(Timer.case_id == case_id, Timer.kind == "recurring"))
-        assert timer is not None and timer.due_date == date(2027, 3, 16)
+        assert timer is not None and timer.due_date == date(2027, 3, 17)
 
 
 def test_a_failing_case_is_logged_and_skipped_while_the_others_fire(world: World) -> None:

@@ -184,9 +184,19 @@ def test_during_the_correction_the_branch_helps_monthly_is_reminded_before_the_e
     world: World,
 ) -> None:
     case_id = correcting(world)
-    world.at(date(2026, 4, 2))
+    [first] = world.open_tasks(case_id, "help_member")
+    assert first.due_date == date(2026, 4, 2)
+    world.at(date(2026, 3, 30))
+    world.fire(
+        case_id,
+        "record_help",
+        world.secretary,
+        {"helped_by": "结对党员", "summary": "谈心一次，已按时参加组织生活"},
+    )
+    assert [t.due_date for t in world.open_tasks(case_id, "help_member")] == [date(2026, 4, 30)]
+    world.at(date(2026, 5, 1))  # the next month's help missed: still one task, overdue
     sweep(world.engine)
-    assert len(world.open_tasks(case_id, "help_member")) == 2
+    assert [t.due_date for t in world.open_tasks(case_id, "help_member")] == [date(2026, 4, 30)]
     world.at(date(2026, 8, 17))
     sweep(world.engine)
     assert world.notifications("reminder") == []

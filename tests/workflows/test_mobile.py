@@ -135,30 +135,51 @@ def test_the_mutual_notice_is_due_within_a_month_and_escalates_when_missed(world
     assert unmet.citation == MUTUAL_NOTICE and "期限为2026-04-05，已逾期1天" in unmet.message
 
 
-def test_contact_reopens_every_quarter_and_stops_when_the_member_is_no_longer_away(world: World) -> None:
-    case_id = away(world)
+def test_a_recorded_contact_makes_the_next_one_due_a_quarter_later_and_a_missed_one_escalates(
+    world: World,
+) -> None:
+    case_id = away(world)  # away since 2026-03-05
+    world.fire(case_id, "send_mutual_notice", world.sender_caseworker, {"channel": "platform"})
     [first] = world.open_tasks(case_id, "mutual_contact")
     assert first.due_date == date(2026, 6, 5)
-    world.fire(
-        case_id, "record_mutual_contact", world.sender_caseworker, {"channel": "phone", "summary": "工作稳定"}
-    )
-    world.at(date(2026, 6, 5))
+    world.at(date(2026, 4, 20))
+    contact = {"channel": "phone", "summary": "工作稳定"}
+    world.fire(case_id, "record_mutual_contact", world.sender_caseworker, contact)
+    assert [t.due_date for t in world.open_tasks(case_id, "mutual_contact")] == [date(2026, 7, 20)]
+    world.at(date(2026, 7, 20))  # the last day of the quarter: nobody is told yet
     sweep(world.engine)
+    assert world.notifications("escalation") == []
+    world.at(date(2026, 7, 21))
+    sweep(world.engine)
+    [escalated] = world.notifications("escalation")
+    assert (escalated.case_id, escalated.user_id, escalated.title) == (
+        case_id,
+        world.sender_committee.user_id,
+        "逾期督办：双向联系",
+    )
+    assert escalated.body.endswith("双向联系，期限 2026-07-20")
     assert [t.due_date for t in world.open_tasks(case_id, "mutual_contact")] == [
-        date(2026, 6, 5),
-        date(2026, 9, 5),
-    ]
+        date(2026, 7, 20)
+    ]  # no pile-up
+    world.at(date(2026, 7, 28))
+    world.fire(
+        case_id, "record_mutual_contact", world.suzhou_caseworker, {"channel": "visit", "summary": "走访"}
+    )
+    assert [t.due_date for t in world.open_tasks(case_id, "mutual_contact")] == [date(2026, 10, 28)]
+    world.at(date(2026, 10, 29))
+    sweep(world.engine)
+    assert len(world.notifications("escalation")) == 2  # missed again
     world.fire(
         case_id,
         "report_lost_contact",
         world.sender_caseworker,
-        {"last_contact_on": "2026-03-05", "search_efforts": "电话停机"},
+        {"last_contact_on": "2026-07-28", "search_efforts": "电话停机"},
     )
     assert world.open_tasks(case_id, "mutual_contact") == []
     assert {t.status for t in world.timers(case_id, "mutual_contact_due")} == {"cancelled"}
-    world.at(date(2026, 9, 5))
+    world.at(date(2027, 1, 29))
     sweep(world.engine)
-    assert world.open_tasks(case_id, "mutual_contact") == []
+    assert world.open_tasks(case_id, "mutual_contact") == [] and len(world.notifications("escalation")) == 2
 
 
 def test_the_activity_card_is_checked_every_year_with_the_democratic_appraisal(world: World) -> None:
@@ -168,10 +189,13 @@ def test_the_activity_card_is_checked_every_year_with_the_democratic_appraisal(w
     [check] = world.open_tasks(case_id, "check_activity_card")
     assert check.due_date == date(2027, 3, 10)
     world.at(date(2027, 3, 10))
-    sweep(world.engine)
-    assert len(world.open_tasks(case_id, "check_activity_card")) == 2
     world.fire(case_id, "check_activity_card", world.suzhou_caseworker, {"democratic_appraisal": "qualified"})
     assert world.events(case_id, "check_activity_card")[0].inputs["democratic_appraisal"] == "qualified"
+    [next_check] = world.open_tasks(case_id, "check_activity_card")
+    assert next_check.due_date == date(2028, 3, 10)
+    world.at(date(2027, 3, 11))
+    sweep(world.engine)
+    assert [t.due_date for t in world.open_tasks(case_id, "check_activity_card")] == [date(2028, 3, 10)]
 
 
 def test_ending_while_the_card_is_still_held_needs_a_reason(world: World) -> None:
