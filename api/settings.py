@@ -30,8 +30,12 @@ class Settings:
     )
     policy_profile: str = field(default_factory=lambda: _env("MEMBERFLOW_POLICY_PROFILE", "national"))
     log_level: str = field(default_factory=lambda: _env("MEMBERFLOW_LOG_LEVEL", "INFO"))
-    # Where rendered documents are kept: "file" (under MEMBERFLOW_DATA_DIR/documents) or "database".
+    # Where rendered documents are kept: "file" (under MEMBERFLOW_DATA_DIR/documents), "database" or
+    # "s3" (S3-compatible object storage: bucket, key prefix, and the endpoint of a non-AWS service).
     storage: str = field(default_factory=lambda: _env("MEMBERFLOW_STORAGE", "file"))
+    s3_bucket: str = field(default_factory=lambda: _env("MEMBERFLOW_S3_BUCKET", ""))
+    s3_prefix: str = field(default_factory=lambda: _env("MEMBERFLOW_S3_PREFIX", "documents"))
+    s3_endpoint_url: str = field(default_factory=lambda: _env("MEMBERFLOW_S3_ENDPOINT_URL", ""))
     # The public address printed under each document's QR code for /verify/<code>.
     public_url: str = field(default_factory=lambda: _env("MEMBERFLOW_PUBLIC_URL", "http://127.0.0.1:8000"))
     sweep_seconds: float = field(default_factory=lambda: float(_env("MEMBERFLOW_SWEEP_SECONDS", "60")))
