@@ -26,7 +26,11 @@ from api.routes.common import AnyRequest, services_of
 from api.routes.imports import ImportController
 from api.routes.orgs import OrgController
 from api.routes.people import PeopleController
-from api.routes.reports import development_statistics, development_statistics_workbook
+from api.routes.reports import (
+    development_statistics,
+    development_statistics_pdf,
+    development_statistics_workbook,
+)
 from api.routes.work import DocumentController, NotificationController, TaskController
 from api.routes.workflows import WorkflowController
 from api.security import bearer_only, make_auth
@@ -66,6 +70,7 @@ API_HANDLERS: list[Any] = [
     open_cases_report,
     development_statistics,
     development_statistics_workbook,
+    development_statistics_pdf,
     ImportController,
 ]
 

@@ -1,8 +1,8 @@
 """The 发展党员 statistics an organization department reports (细则 第三十八条), monthly or yearly, for an
 organization and its subtree: per branch, the people at the start and end of the period in each
 stage (入党申请人, 入党积极分子, 发展对象, 预备党员), those who entered and left it, those who became
-full members or left the process, and the overdue steps — as data for the API and the page, and as
-an Excel workbook (发展党员月报 / 年报).
+full members or left the process, and the overdue steps — as data for the API and the page, as an
+Excel workbook and as a PDF (发展党员月报 / 年报).
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from api.bootstrap import TEMPLATES
 from api.importing.layouts import STATUS_LABEL
 from api.importing.process import PROCESS_IMPORT
 from engine.authz import Actor
@@ -173,6 +174,18 @@ def report_workbook(report: DevelopmentReport) -> bytes:
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+def report_pdf(report: DevelopmentReport, generated_on: date) -> bytes:
+    """The report as a landscape A4 PDF/A in the documents' fonts (templates/documents/reports)."""
+    from weasyprint import HTML  # imported here: only the PDF needs it
+
+    from api.rendering import environment
+
+    page = environment.get_template("reports/development_report.html")
+    html = page.render(report=report, generated_on=generated_on)
+    base = str(TEMPLATES / "documents" / "reports")
+    return bytes(HTML(string=html, base_url=base).write_pdf(pdf_variant="pdf/a-3b"))
 
 
 def _style(sheet: Worksheet, width: int) -> None:

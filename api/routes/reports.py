@@ -13,6 +13,7 @@ from api.development_report import (
     DevelopmentReport,
     development_report,
     report_org,
+    report_pdf,
     report_workbook,
 )
 from api.routes.common import AnyRequest, OptionalId, actor_of, services_of, xlsx_response
@@ -51,3 +52,20 @@ def development_statistics_workbook(
     """The same report as an Excel workbook (发展党员月报 or 年报)."""
     report = _report(request, period, org_id)
     return xlsx_response(report_workbook(report), f"development-report-{report.period}.xlsx")
+
+
+@get(
+    "/api/reports/development.pdf",
+    operation_id="reportDevelopmentPdf",
+    tags=["reports"],
+    media_type="application/pdf",
+    sync_to_thread=True,
+)
+def development_statistics_pdf(
+    request: AnyRequest, period: PeriodParam, org_id: OptionalId = None
+) -> Response[bytes]:
+    """The same report as a PDF to print and file."""
+    report = _report(request, period, org_id)
+    pdf = report_pdf(report, services_of(request).engine.clock.today())
+    headers = {"Content-Disposition": f'attachment; filename="development-report-{report.period}.pdf"'}
+    return Response(pdf, media_type="application/pdf", headers=headers)

@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 from litestar.testing import TestClient
 from openpyxl import load_workbook
+from pypdf import PdfReader
 from sqlalchemy import Engine as DbEngine
 
 from api.app import create_app
@@ -188,6 +189,28 @@ def test_the_api_gives_the_report_as_json_and_as_a_workbook(world: World, client
     ]
     assert rows[4][0] == "城关镇东街村党支部" and rows[-1][0] == "合计"
     assert rows[-1][1:11] == [0, 1, 0, 1, 0, 0, 1, 0, 0, 1]  # applied and made an activist in 2025
+
+
+def test_the_api_gives_the_report_as_a_pdf_to_print(world: World, client: Any) -> None:
+    usual_case(world, until="designate_candidate")
+    answer = client.get(
+        "/api/reports/development.pdf", params={"period": "2025-04"}, headers=_as(world, client, "department")
+    )
+    assert answer.status_code == 200 and answer.content.startswith(b"%PDF")
+    reader = PdfReader(io.BytesIO(answer.content))
+    text = "".join(page.extract_text() for page in reader.pages).replace(" ", "").replace("\n", "")
+    assert len(reader.pages) == 1 and reader.pages[0].mediabox.width > reader.pages[0].mediabox.height
+    for expected in (
+        "中共示例县委员会发展党员工作月报（2025年4月）",
+        "2025年4月1日至2025年4月30日",
+        "城关镇东街村党支部",
+        "合计",
+        "入党积极分子",
+        "第三十八条",
+    ):
+        assert expected in text, expected
+    fonts = {str(f["/BaseFont"]) for page in reader.pages for f in page["/Resources"]["/Font"].values()}
+    assert any("Noto-Serif-CJK-SC" in font for font in fonts), fonts
 
 
 def test_the_api_refuses_a_bad_period_and_an_organization_outside_the_callers_scope(
