@@ -19,6 +19,7 @@ from api.routes.common import (
     PageSize,
     actor_of,
     decode_cursor,
+    download,
     encode_cursor,
     idempotent,
     page_size,
@@ -301,8 +302,7 @@ class CaseController(Controller):
     def archive(self, request: AnyRequest, case_id: ObjectId) -> Response[bytes]:
         """The case's archive: contents, history and every document in one PDF."""
         pdf = build_archive(services_of(request), case_id, actor_of(request))
-        headers = {"Content-Disposition": f'attachment; filename="case-{case_id}-archive.pdf"'}
-        return Response(pdf, media_type="application/pdf", headers=headers)
+        return download(pdf, "application/pdf", f"case-{case_id}-archive.pdf")
 
     @get("/{case_id:int}/history", operation_id="getCaseHistory", sync_to_thread=True)
     def history(

@@ -156,8 +156,12 @@ class IdempotencyInProgress(EngineError):
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def xlsx_response(content: bytes, filename: str) -> Response[bytes]:
-    """An Excel workbook to download (`filename` in ASCII: browsers differ on anything else)."""
+def download(content: bytes, media_type: str, filename: str) -> Response[bytes]:
+    """A file to save (`filename` in ASCII: browsers differ on anything else)."""
     return Response(
-        content, media_type=XLSX, headers={"Content-Disposition": f'attachment; filename="{filename}"'}
+        content, media_type=media_type, headers={"Content-Disposition": f'attachment; filename="{filename}"'}
     )
+
+
+def xlsx_response(content: bytes, filename: str) -> Response[bytes]:
+    return download(content, XLSX, filename)

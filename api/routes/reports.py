@@ -16,7 +16,7 @@ from api.development_report import (
     report_pdf,
     report_workbook,
 )
-from api.routes.common import AnyRequest, OptionalId, actor_of, services_of, xlsx_response
+from api.routes.common import XLSX, AnyRequest, OptionalId, actor_of, download, services_of, xlsx_response
 
 PeriodParam = Annotated[
     str, QueryParameter(description="统计期间：2026-11（月报）或 2026（年报）", pattern=r"^\d{4}(-\d{1,2})?$")
@@ -43,7 +43,7 @@ def development_statistics(
     "/api/reports/development.xlsx",
     operation_id="reportDevelopmentWorkbook",
     tags=["reports"],
-    media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    media_type=XLSX,
     sync_to_thread=True,
 )
 def development_statistics_workbook(
@@ -67,5 +67,4 @@ def development_statistics_pdf(
     """The same report as a PDF to print and file."""
     report = _report(request, period, org_id)
     pdf = report_pdf(report, services_of(request).engine.clock.today())
-    headers = {"Content-Disposition": f'attachment; filename="development-report-{report.period}.pdf"'}
-    return Response(pdf, media_type="application/pdf", headers=headers)
+    return download(pdf, "application/pdf", f"development-report-{report.period}.pdf")
