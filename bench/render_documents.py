@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import argparse
 import gc
+import shutil
 import statistics
 import tempfile
 import time
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from sqlalchemy import select
@@ -29,10 +30,28 @@ from tests.engine.conftest import build_world
 from tests.example_workflow import EXAMPLE
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--count", type=int, default=40)
-    args = parser.parse_args()
+@dataclass
+class RenderResult:
+    job: float  # PDFs per second through the render job
+    plain: float  # PDFs per second with weasyprint alone
+    size_kib: float
+    count: int
+    rounds: int
+
+
+def measure(count: int, rounds: int = 1) -> RenderResult:
+    """Median PDFs per second of `rounds` rounds of `count` documents each, both paths per round."""
+    runs = [_round(count) for _ in range(rounds)]
+    return RenderResult(
+        statistics.median(r[0] for r in runs),
+        statistics.median(r[1] for r in runs),
+        statistics.median(r[2] for r in runs),
+        count,
+        rounds,
+    )
+
+
+def _round(count: int) -> tuple[float, float, float]:
     from weasyprint import HTML
 
     directory = Path(tempfile.mkdtemp(prefix="mf-bench-render-"))
@@ -49,7 +68,7 @@ def main() -> None:
         case = s.scalars(select(Case)).one()
         event_id = s.scalar(select(Event.id))
         assert event_id is not None
-        ids = [documents.issue(s, case, spec, event_id, world.clock.now()).id for _ in range(args.count)]
+        ids = [documents.issue(s, case, spec, event_id, world.clock.now()).id for _ in range(count)]
     with world.engine.sessions() as s:
         first = s.get(Document, ids[0])
         assert first is not None
@@ -60,22 +79,39 @@ def main() -> None:
     for document_id in ids:
         with world.engine.sessions.begin() as s:
             render_document(services, s, {"document_id": document_id})
-    job_rate = args.count / (time.perf_counter() - started)
+    job_rate = count / (time.perf_counter() - started)
 
     started = time.perf_counter()
     sizes = []
-    for _ in range(args.count):
+    for _ in range(count):
         sizes.append(len(HTML(string=html, base_url=base).write_pdf(pdf_variant="pdf/a-3b")))
         gc.collect()
-    plain_rate = args.count / (time.perf_counter() - started)
+    plain_rate = count / (time.perf_counter() - started)
 
     with world.engine.sessions() as s:
         assert all(d.status == "ready" for d in s.scalars(select(Document)))
-    print(f"{args.count} admission notices, one process")
-    print("| path | PDFs per second |\n|---|---|")
-    print(f"| memberflow render job | {job_rate:.1f} |\n| plain weasyprint, same HTML | {plain_rate:.1f} |")
+    db.dispose()
+    shutil.rmtree(directory, ignore_errors=True)
+    return job_rate, plain_rate, statistics.median(sizes) / 1024
+
+
+def table(result: RenderResult) -> str:
+    return (
+        "| path | PDFs per second |\n|---|---|\n"
+        f"| memberflow render job | {result.job:.1f} |\n| plain weasyprint, same HTML | {result.plain:.1f} |"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--count", type=int, default=40)
+    parser.add_argument("--rounds", type=int, default=1)
+    args = parser.parse_args()
+    result = measure(args.count, args.rounds)
+    print(f"{args.count} admission notices, one process, median of {args.rounds} rounds")
+    print(table(result))
     print(
-        f"overhead ratio (plain / job): {plain_rate / job_rate:.2f}; median PDF size {statistics.median(sizes) / 1024:.0f} KiB"
+        f"overhead ratio (plain / job): {result.plain / result.job:.2f}; median PDF size {result.size_kib:.0f} KiB"
     )
 
 

@@ -72,6 +72,29 @@ def run(schema_name: str, processes: int) -> tuple[float, int]:
     return time.perf_counter() - started, fired
 
 
+def measure(timers: int, rounds: int) -> dict[int, float]:
+    """Median timers fired per second with one and with two processes."""
+    with schema() as db:
+        prepare(db, timers)
+        with db.connect() as conn:
+            name = str(conn.scalar(text("select current_schema()")))
+        results: dict[int, list[float]] = {1: [], 2: []}
+        for _ in range(rounds):
+            for processes in (1, 2):
+                reset(db)
+                seconds, fired = run(name, processes)
+                assert fired == timers, (fired, timers)
+                results[processes].append(timers / seconds)
+    return {p: statistics.median(r) for p, r in results.items()}
+
+
+def table(rates: dict[int, float]) -> str:
+    return (
+        "| processes | timers fired per second |\n|---|---|\n"
+        f"| 1 | {rates[1]:,.0f} |\n| 2 | {rates[2]:,.0f} (2-process / 1-process: {rates[2] / rates[1]:.2f}) |"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--timers", type=int, default=20_000)
@@ -81,22 +104,9 @@ def main() -> None:
     if args.child:
         child(args.child)
         return
-    with schema() as db:
-        prepare(db, args.timers)
-        with db.connect() as conn:
-            name = str(conn.scalar(text("select current_schema()")))
-        results: dict[int, list[float]] = {1: [], 2: []}
-        for _ in range(args.rounds):
-            for processes in (1, 2):
-                reset(db)
-                seconds, fired = run(name, processes)
-                assert fired == args.timers, (fired, args.timers)
-                results[processes].append(args.timers / seconds)
-        one, two = statistics.median(results[1]), statistics.median(results[2])
-        print(f"{args.timers} due escalation timers, median of {args.rounds} rounds (process start included)")
-        print("| processes | timers fired per second |\n|---|---|")
-        print(f"| 1 | {one:.0f} |\n| 2 | {two:.0f} |")
-        print(f"2-process / 1-process ratio: {two / one:.2f}")
+    rates = measure(args.timers, args.rounds)
+    print(f"{args.timers} due escalation timers, median of {args.rounds} rounds (process start included)")
+    print(table(rates))
 
 
 if __name__ == "__main__":
