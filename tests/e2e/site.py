@@ -4,6 +4,10 @@ against a new SQLite database with the demo county and two prepared cases.
 The cases are prepared with the engine before the server starts, as their caseworkers would have
 done: a mobile member whose 双向通报 waits for the caseworker, and a relation transfer waiting for the
 committee's approval.
+
+The demo issues hundreds of documents; rendering them all would keep the single SQLite writer busy
+for minutes. Their render jobs are set aside (the documents stay 生成中), so the worker is free for the
+documents the tests themselves issue.
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ from sqlalchemy.orm import Session
 from api.bootstrap import bootstrap
 from api.settings import Settings
 from engine.authz import Actor, load_actor
+from engine.documents import RENDER_TOPIC
 from engine.models import Case, Org, Person, User
 from tests.conftest import free_port
 
@@ -42,15 +47,12 @@ class Site:
     transfer_case: int
     transfer_subject: str
 
-    def pending_documents(self) -> int:
-        return _pending_documents(self.database_url)
 
-
-def _pending_documents(database_url: str) -> int:
-    """Read with plain sqlite3 (a deferred read), so the busy worker is never made to wait."""
+def _open_jobs(database_url: str) -> int:
+    """Outbox jobs not done yet, read with plain sqlite3 (a deferred read) so the worker never waits."""
     try:
         with closing(sqlite3.connect(database_url.removeprefix("sqlite:///"), timeout=5)) as conn:
-            return int(conn.execute("select count(*) from documents where status = 'pending'").fetchone()[0])
+            return int(conn.execute("select count(*) from outbox where done_at is null").fetchone()[0])
     except sqlite3.OperationalError:  # locked for longer than the timeout: still busy
         return -1
 
@@ -135,7 +137,7 @@ def _prepare_cases(settings: Settings) -> tuple[int, str, int, str]:
 
 
 def _wait_until_quiet(url: str, site_db: str, server: subprocess.Popen[bytes]) -> None:
-    """Up, and the embedded worker done with the demo's documents (SQLite has one writer)."""
+    """Up, and the embedded worker done with the jobs the demo left (SQLite has one writer)."""
     deadline = time.monotonic() + STARTUP_SECONDS
     while time.monotonic() < deadline:
         if server.poll() is not None:
@@ -147,10 +149,18 @@ def _wait_until_quiet(url: str, site_db: str, server: subprocess.Popen[bytes]) -
             pass
         time.sleep(0.3)
     while time.monotonic() < deadline:
-        if not _pending_documents(site_db):
+        if not _open_jobs(site_db):
             return
         time.sleep(0.5)
     raise RuntimeError("the server did not settle in time")
+
+
+def _set_aside_demo_renders(database_url: str) -> None:
+    with closing(sqlite3.connect(database_url.removeprefix("sqlite:///"))) as conn, conn:
+        conn.execute(
+            "update outbox set sent_at = created_at, done_at = created_at where topic = ? and done_at is null",
+            (RENDER_TOPIC,),
+        )
 
 
 @contextmanager
@@ -171,6 +181,7 @@ def running_site(data: Path) -> Iterator[Site]:
     _memberflow(env, "demo")
     settings = Settings(database_url=database_url, data_dir=data)
     mobile_case, mobile_subject, transfer_case, transfer_subject = _prepare_cases(settings)
+    _set_aside_demo_renders(database_url)
     log = (data / "server.log").open("wb")
     server = subprocess.Popen(
         [str(ROOT / ".venv/bin/memberflow"), "serve", "--with-worker"],
