@@ -5,13 +5,19 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 VENDOR := static/vendor/.stamp
 
-.PHONY: install sysdeps run test lint typecheck clean
+.PHONY: install sysdeps run test lint typecheck clean bench bench-quick
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $(STAMP)
+
+BENCH_STAMP := $(VENV)/.bench-stamp
+
+$(BENCH_STAMP): pyproject.toml $(STAMP)
+	$(BIN)/pip install --quiet -e '.[dev,bench]'
+	touch $(BENCH_STAMP)
 
 $(VENDOR): package-lock.json
 	bash scripts/vendor.sh
@@ -30,6 +36,14 @@ test: install
 	$(BIN)/ruff check engine workflows api tests
 	$(BIN)/mypy
 	$(BIN)/pytest
+
+# Every benchmark, side by side; rewrites docs/performance.md (PostgreSQL and Redis on 127.0.0.1).
+# QUICK=1: SQLite, small sizes, written to var/bench-quick.md.
+bench: install $(BENCH_STAMP)
+	$(BIN)/python -m bench.run $(if $(QUICK),--quick,)
+
+bench-quick:
+	$(MAKE) bench QUICK=1
 
 lint: install
 	$(BIN)/ruff check engine workflows api tests

@@ -25,6 +25,7 @@ from sqlalchemy import select
 from api.development_report import development_report
 from api.routes.cases import read_case
 from bench.pgdata import NOW, Generated, generate, schema
+from bench.plans import offending
 from engine.authz import Actor, Grant
 from engine.calendar import WorkingCalendar
 from engine.clock import FixedClock
@@ -63,6 +64,8 @@ class QueueResult:
     orgs: int
     seconds: float  # to generate
     rows: dict[str, tuple[float, float]] = field(default_factory=dict)
+    explained: int = 0  # SELECTs whose plans were checked (0: not checked)
+    sequential: list[str] = field(default_factory=list)  # those that scan a big table sequentially
 
 
 def workflow_engine(db: DbEngine) -> Engine:
@@ -115,14 +118,80 @@ def run_queries(
     return rows
 
 
-def run(cases: int, townships: int, branches: int, runs: int, report_runs: int) -> QueueResult:
+def check_plans(db: DbEngine, data: Generated) -> tuple[int, list[str]]:
+    """Explain every SELECT behind the figures (as `tests/integration/test_query_plans.py` does)."""
+    today = NOW.date()
+    engine = workflow_engine(db)
+    sessions = make_sessions(db)
+    branch, township = data.orgs["branch"][0], data.orgs["township"][0]
+    case_id = next(i + 1 for i, k in enumerate(data.stage_of) if 12 <= k < 30)
+    explained, bad = 0, []
+    with sessions() as s:
+        owner = s.scalar(select(Case.org_id).where(Case.id == case_id))
+        org = s.get(Org, township)
+        assert owner is not None and org is not None
+        calls: list[Callable[[], object]] = [
+            lambda: queue(
+                s, Actor(1, None, "b", (Grant("caseworker", branch, False),)), QueueFilter(), today
+            ),
+            lambda: queue(
+                s, Actor(1, None, "b", (Grant("caseworker", township, True),)), QueueFilter(), today
+            ),
+            lambda: queue(s, Actor(1, None, "b", (Grant("caseworker", 1, True),)), QueueFilter(), today),
+            lambda: queue(
+                s,
+                Actor(1, None, "b", (Grant("caseworker", township, True),)),
+                QueueFilter(overdue=True),
+                today,
+            ),
+            lambda: read_case(engine, Actor(1, None, "b", (Grant("caseworker", owner, False),)), case_id),
+            lambda: development_report(s, development.DEFINITION, org, REPORT_PERIOD),
+        ]
+        for call in calls:
+            sent, found = offending(db, call)
+            explained += sent
+            bad += found
+    return explained, bad
+
+
+def run(
+    cases: int, townships: int, branches: int, runs: int, report_runs: int, plans: bool = False
+) -> QueueResult:
     with schema() as db:
         started = time.perf_counter()
         data = generate(db, cases, townships, branches)
         seconds = time.perf_counter() - started
         result = QueueResult(cases, data.events, data.open_tasks, townships * (branches + 1) + 1, seconds)
         result.rows = run_queries(db, data, runs, report_runs)
+        if plans:
+            result.explained, result.sequential = check_plans(db, data)
         return result
+
+
+def plans_line(result: QueueResult) -> str:
+    if not result.explained:
+        return "Plans not checked in this run."
+    if not result.sequential:
+        return (
+            f"Plans checked at this size: the {result.explained} SELECTs behind these figures were explained "
+            "with their own parameters, and none reads cases, events, tasks or people with a sequential scan."
+        )
+    return (
+        f"Plans checked: {len(result.sequential)} of {result.explained} SELECTs scan a big table:\n\n"
+        + "\n\n".join(f"```\n{plan[:2000]}\n```" for plan in result.sequential)
+    )
+
+
+def growth_table(results: list[QueueResult]) -> str:
+    """p50 of each query at each size, with the events and open tasks the size brought."""
+    header = "| p50 ms | " + " | ".join(f"{r.cases:,} cases" for r in results) + " |"
+    lines = [header, "|---|" + "---|" * len(results)]
+    lines.append("| events | " + " | ".join(f"{r.events:,}" for r in results) + " |")
+    lines.append("| open tasks | " + " | ".join(f"{r.open_tasks:,}" for r in results) + " |")
+    lines.append("| seconds to generate | " + " | ".join(f"{r.seconds:.0f}" for r in results) + " |")
+    for label in results[0].rows:
+        lines.append(f"| {label} | " + " | ".join(f"{r.rows[label][0]:.1f}" for r in results) + " |")
+    return "\n".join(lines)
 
 
 def table(result: QueueResult) -> str:
