@@ -15,10 +15,12 @@ from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.response import Response
 from litestar.template.config import TemplateConfig
 from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError
 
 from api.bootstrap import TEMPLATES, Services
 from api.pages import login_form, login_page, logout_form, verify_page
-from api.problems import engine_error
+from api.problems import database_error, engine_error
+from api.request_id import request_id_middleware
 from api.routes.admin import UserController, open_cases_report
 from api.routes.auth import AuthController, me
 from api.routes.cases import CaseController
@@ -105,7 +107,12 @@ def create_app(services: Services, *, with_worker: bool = False) -> Litestar:
             static_router(),
         ],
         state=State({"services": services, "auth": auth}),
-        exception_handlers={EngineError: engine_error, HTTPException: app_http_error},
+        exception_handlers={
+            EngineError: engine_error,
+            HTTPException: app_http_error,
+            DBAPIError: database_error,
+        },
+        middleware=[request_id_middleware],
         template_config=TemplateConfig(directory=TEMPLATES, engine=JinjaTemplateEngine),
         openapi_config=OpenAPIConfig(title="memberflow API", version="0.1.0", path="/schema"),
         csrf_config=CSRFConfig(

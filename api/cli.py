@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 import sys
 from pathlib import Path
 
@@ -11,12 +10,12 @@ from alembic import command
 from alembic.config import Config
 
 from api.bootstrap import Services, bootstrap, load_registry
+from api.logging_config import configure_cli_logging
 from api.settings import Settings
 from engine import audit
 from engine.authz import SYSTEM
 from engine.calendar_store import load_schedule
 from engine.errors import EngineError
-from engine.identity import MaskingFilter
 from engine.registry import to_mermaid
 from engine.versions import migrate_cases, record_definitions
 
@@ -35,11 +34,8 @@ def migrate_database(services: Services) -> None:
 @click.group()
 def main() -> None:
     """memberflow：党的基层组织党员工作流程管理。"""
-    logging.basicConfig(level=Settings().log_level, format="%(asctime)s %(levelname)s %(name)s %(message)s")
-    for handler in logging.getLogger().handlers:
-        handler.addFilter(MaskingFilter())
-    for noisy in ("weasyprint", "fontTools"):  # a line per layout step of every PDF otherwise
-        logging.getLogger(noisy).setLevel(logging.WARNING)
+    settings = Settings()
+    configure_cli_logging(settings.log_level, settings.log_format)
 
 
 @main.command()
@@ -79,7 +75,7 @@ def serve(with_worker: bool) -> None:
     app = create_app(services, with_worker=with_worker)
     click.echo(f"memberflow on http://{services.settings.host}:{services.settings.port}")
     click.echo(DEMO_LOGINS)
-    log_config = server_log_config(services.settings.log_level)
+    log_config = server_log_config(services.settings.log_level, services.settings.log_format)
     uvicorn.run(app, host=services.settings.host, port=services.settings.port, log_config=log_config)
 
 
@@ -255,3 +251,34 @@ def archive(case_id: int, out: Path) -> None:
     except EngineError as exc:
         raise click.ClickException(exc.message) from exc
     click.echo(f"archive of case {case_id} written to {out}")
+
+
+@main.command("backup")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+def backup_command(file: Path) -> None:
+    """Write a consistent backup of the database to FILE (the service may keep running)."""
+    from api.backup import backup
+
+    settings = Settings()
+    try:
+        backup(settings.database_url, file)
+    except (RuntimeError, ValueError, OSError) as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"backup written to {file} ({file.stat().st_size} bytes)")
+
+
+@main.command("restore")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--yes", is_flag=True, help="Do not ask before replacing the database.")
+def restore_command(file: Path, yes: bool) -> None:
+    """Replace the database with the backup in FILE; stop the servers and workers first."""
+    from api.backup import restore
+
+    settings = Settings()
+    if not yes:
+        click.confirm(f"replace the database {settings.database_url} with {file}?", abort=True)
+    try:
+        restore(settings.database_url, file)
+    except (RuntimeError, ValueError, OSError) as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"database restored from {file}; run `memberflow verify-audit` to check it")

@@ -3,7 +3,8 @@
 Actors are thin: an outbox id in, one handler call, the row marked done in the same transaction as
 the handler's database effect; a message delivered twice finds the row done and does nothing. The
 relay sends rows only after their transaction committed, and sends again any row that was sent but
-never finished (a worker or an in-memory broker that died with it), so nothing is lost.
+never finished (a worker or an in-memory broker that died with it), so nothing is lost. A job runs
+with the request id of the request that wrote it (`engine.correlation`), so its log lines carry it.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from sqlalchemy.orm import Session
 from api.bootstrap import Services
 from api.email import send_email
 from api.rendering import render_document
-from engine import outbox
+from engine import correlation, outbox
 from engine.documents import RENDER_TOPIC
 from engine.models import Outbox
 from engine.timers import sweep
@@ -55,8 +56,10 @@ def run_outbox_job(services: Services, outbox_id: int) -> None:
         function = HANDLERS.get(row.topic)
         if function is None:
             raise LookupError(f"no handler for outbox topic {row.topic!r}")
-        function(services, session, dict(row.payload))
-        row.done_at = services.engine.clock.now()
+        with correlation.bound(row.request_id):  # the log lines of the job carry the request's id
+            function(services, session, dict(row.payload))
+            row.done_at = services.engine.clock.now()
+            log.info("job %s (%s) ran", row.id, row.topic)
 
 
 def declare_actors(services: Services, broker: dramatiq.Broker) -> dict[str, dramatiq.Actor[..., None]]:

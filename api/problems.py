@@ -1,11 +1,14 @@
 """Errors as RFC 9457 `application/problem+json`: a stable `code`, a zh-CN `title`, and details.
 
 One table maps the engine's error codes to HTTP statuses; litestar's own errors (bad JSON, wrong
-types, missing login) are turned into the same shape.
+types, missing login) are turned into the same shape. A database that cannot be reached is a quick
+503 `database_unavailable` (with `Retry-After`), never a hung request or a bare 500; the pool checks
+each connection before use, so the service recovers by itself when the database is back.
 """
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from litestar import Request, Response
@@ -15,8 +18,11 @@ from litestar.exceptions import (
     PermissionDeniedException,
     ValidationException,
 )
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 
 from engine.errors import EngineError, InvalidInput, RuleRefusal
+
+log = logging.getLogger("memberflow.problems")
 
 STATUS = {
     "not_found": 404,
@@ -84,3 +90,31 @@ def _zh(message: str) -> str:
     if "missing" in message.lower() or "required" in message.lower():
         return "必填"
     return message or "格式不正确"
+
+
+DATABASE_DOWN = {
+    "type": "urn:memberflow:database_unavailable",
+    "code": "database_unavailable",
+    "title": "数据库暂时无法连接，请稍后重试",
+    "detail": "服务正在等待数据库恢复，本次操作未保存，可以稍后原样重试。",
+}
+
+
+def is_connection_error(exc: BaseException) -> bool:
+    """The database cannot be reached (down, restarting, connection cut), as opposed to a bad query."""
+    if isinstance(exc, OperationalError | InterfaceError):
+        return True
+    return isinstance(exc, DBAPIError) and exc.connection_invalidated
+
+
+def database_error(request: Request[Any, Any, Any], exc: DBAPIError) -> Response[Any]:
+    if not is_connection_error(exc):
+        log.error("database error", exc_info=exc)
+        body = {"type": "urn:memberflow:internal_error", "code": "internal_error", "title": "服务器内部错误"}
+        return Response(body, status_code=500, media_type=MEDIA)
+    log.warning("database unavailable: %s", str(exc.orig).splitlines()[0] if exc.orig else exc)
+    headers = {"Retry-After": "5"}
+    if not request.url.path.startswith("/api"):  # a page: a line of text a person can read
+        text = f"{DATABASE_DOWN['title']}。{DATABASE_DOWN['detail']}"
+        return Response(text, status_code=503, media_type="text/plain; charset=utf-8", headers=headers)
+    return Response(DATABASE_DOWN, status_code=503, media_type=MEDIA, headers=headers)

@@ -30,6 +30,8 @@ class Settings:
     )
     policy_profile: str = field(default_factory=lambda: _env("MEMBERFLOW_POLICY_PROFILE", "national"))
     log_level: str = field(default_factory=lambda: _env("MEMBERFLOW_LOG_LEVEL", "INFO"))
+    # "json": one JSON object per log line (production, for a log collector); "text" otherwise.
+    log_format: str = field(default_factory=lambda: _env("MEMBERFLOW_LOG_FORMAT", "text"))
     # Where rendered documents are kept: "file" (under MEMBERFLOW_DATA_DIR/documents), "database" or
     # "s3" (S3-compatible object storage: bucket, key prefix, and the endpoint of a non-AWS service).
     storage: str = field(default_factory=lambda: _env("MEMBERFLOW_STORAGE", "file"))

@@ -1,7 +1,8 @@
 """The transactional outbox: jobs are rows written with the transition, relayed after commit.
 
 A job is never sent for a transaction that rolled back, and never lost for one that committed;
-delivery is at least once, so every job handler must be idempotent.
+delivery is at least once, so every job handler must be idempotent. Each row keeps the request id of
+the request that wrote it (`engine.correlation`), so the worker's log lines carry it too.
 """
 
 from __future__ import annotations
@@ -12,11 +13,12 @@ from typing import Any
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
+from engine import correlation
 from engine.models import Outbox
 
 
 def enqueue(session: Session, topic: str, payload: dict[str, Any], now: datetime) -> Outbox:
-    row = Outbox(topic=topic, payload=payload, created_at=now)
+    row = Outbox(topic=topic, payload=payload, created_at=now, request_id=correlation.current())
     session.add(row)
     return row
 
