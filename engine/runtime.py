@@ -8,7 +8,7 @@ timers, queue documents in the outbox, commit. Anything that fails rolls the who
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
@@ -286,8 +286,10 @@ class Engine:
             documents.void(session, case, kind, day, action.label)
         if issue_documents:
             self._issue_documents(session, case, workflow, action, event)
-        _apply_derived(case, action, self._context(session, case, policy, day, values, day, action))
-        ctx_after = self._context(session, case, policy, day, values, day, action)  # sees the derived data
+        ctx = self._context(session, case, policy, day, values, day, action)
+        _apply_derived(case, action, ctx)
+        # The derived data and the subject's new values; the events are the same (read once).
+        ctx_after = replace(ctx, data=case.data, facts=_facts(session, case, values, action))
         if step:
             schedule.leave(session, case, step.exited, now)
             entered = {p: v for p, v in case.entered.items() if p not in step.exited}
