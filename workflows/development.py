@@ -1756,7 +1756,7 @@ ACTIONS = (
         BRANCH,
         fields=(_text("notice_place", "公示范围（单位或居住地）"),),
         rules=(notice_in_one_place_only_if_not_mobile,),
-        documents=("candidate_notice",),
+        documents=("public_notice",),
         sets_data=notice_period,
     ),
     Action(
@@ -2227,10 +2227,8 @@ DOCUMENTS = (
     _document("talk_record", "入党申请人谈话记录", "谈字"),
     _document("activist_filing", "入党积极分子备案表", "积备字"),
     _document("candidate_report", "发展对象人选报告表", "发报字"),
-    _document("candidate_notice", "发展对象公示", "公示字"),
-    _document(
-        "two_place_notice", "发展对象公示（流出地、流入地）", "两地公示字", template="candidate_notice"
-    ),
+    _document("public_notice", "发展对象公示", "公示字"),
+    _document("two_place_notice", "发展对象公示（流出地、流入地）", "两地公示字", template="public_notice"),
     _document("meeting_resolution", "支部党员大会决议", "决字"),
     _document("approval_talk_record", "入党前谈话记录", "谈话字", BY_COMMITTEE, "talk_record"),
     _document("admission_approval", "接收预备党员审批通知", "接收字", BY_COMMITTEE),

@@ -108,10 +108,10 @@ def test_the_usual_path_issues_each_record_form_notice_resolution_and_approval_w
         "activist_filing",
         "admission_approval",
         "approval_talk_record",
-        "candidate_notice",
         "candidate_report",
         "full_membership_approval",
         "meeting_resolution",
+        "public_notice",
         "talk_record",
     ]
     [talk] = docs["talk_record"]
@@ -126,7 +126,7 @@ def test_the_usual_path_issues_each_record_form_notice_resolution_and_approval_w
     report.shows(
         "2025年4月8日至2026年5月12日", "同意确定测试applicant同志为发展对象", f"{COMMITTEE}2026年5月14日"
     )
-    [notice] = docs["candidate_notice"]
+    [notice] = docs["public_notice"]
     notice.shows(f"{BRANCH}公示字〔2026〕第0001号", "关于拟将测试applicant同志列为发展对象的公示")
     notice.shows("申请入党日期2025年3月3日", "确定为入党积极分子日期2025年4月8日", "拟列为发展对象")
     notice.shows("公示期2026年5月15日至2026年5月22日", "东街村村务公开栏", f"也可向{COMMITTEE}反映")
@@ -146,7 +146,7 @@ def test_the_usual_path_issues_each_record_form_notice_resolution_and_approval_w
     [confirmed] = docs["full_membership_approval"]
     confirmed.shows(f"{COMMITTEE}转正字〔2027〕第0001号", "党龄自2027年7月1日算起")
     confirmed.shows("预备期2026年7月1日至2027年6月30日", "支部党员大会通过日期2027年7月1日")
-    for kind in ("talk_record", "activist_filing", "candidate_notice", "meeting_resolution"):
+    for kind in ("talk_record", "activist_filing", "public_notice", "meeting_resolution"):
         for one in docs[kind]:
             one.is_laid_out(BRANCH)
     report.is_laid_out(BRANCH, signed_on=date(2026, 5, 12))  # the branch reported on the proposal day
