@@ -2,15 +2,32 @@
 (function () {
   "use strict";
 
+  // The full diagram (nested and parallel states) first; when the layout cannot place it, the
+  // overview of top-level states, whose current one names its active sub-states.
   function drawDiagrams() {
-    if (!window.mermaid || !document.querySelector("pre.mermaid")) return;
+    var full = document.querySelector('pre.mermaid[data-diagram="full"]');
+    if (!window.mermaid || !full) return;
     window.mermaid.initialize({ startOnLoad: false, securityLevel: "strict", theme: "neutral",
-      fontFamily: '"Noto Sans CJK SC", "Microsoft YaHei", sans-serif' });
-    window.mermaid.run({ querySelector: "pre.mermaid" }).then(function () {
-      document.querySelectorAll("pre.mermaid").forEach(function (el) { el.setAttribute("data-rendered", "true"); });
-    }).catch(function () {
-      document.querySelectorAll("pre.mermaid").forEach(function (el) {
-        el.textContent = "流程图暂时无法显示。"; el.style.color = "inherit";
+      fontFamily: '"Noto Sans CJK SC", "Microsoft YaHei", sans-serif', state: { useMaxWidth: false } });
+    var shown = function (el) {
+      el.setAttribute("data-rendered", "true");
+      // Natural size (readable); the frame scrolls, starting at the current state.
+      var wrap = el.closest(".diagram-wrap"), node = el.querySelector("g.node.current");
+      if (!wrap || !node) return;
+      var box = node.getBoundingClientRect(), frame = wrap.getBoundingClientRect();
+      wrap.scrollLeft += box.left - frame.left - frame.width / 2 + box.width / 2;
+      wrap.scrollTop += box.top - frame.top - frame.height / 2 + box.height / 2;
+    };
+    window.mermaid.run({ nodes: [full] }).then(function () { shown(full); }).catch(function () {
+      var overview = document.querySelector('pre[data-diagram="overview"]');
+      full.hidden = true;
+      if (!overview) return;
+      overview.hidden = false;
+      var note = document.querySelector("[data-overview-note]");
+      if (note) note.hidden = false;
+      overview.classList.add("mermaid");
+      window.mermaid.run({ nodes: [overview] }).then(function () { shown(overview); }).catch(function () {
+        overview.textContent = "流程图暂时无法显示。";
       });
     });
   }

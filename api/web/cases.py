@@ -34,6 +34,7 @@ from api.web.forms import Input, inputs_for, pickers, read_submission
 from engine.authz import Actor
 from engine.definitions import Field, FieldType, Workflow
 from engine.errors import EngineError, NotFound, RuleRefusal
+from engine.machine import SEPARATOR, state_paths
 from engine.models import Case, Org, Person, User
 from engine.registry import to_mermaid
 from engine.runtime import Engine
@@ -120,6 +121,47 @@ def _readable(s: Any, spec: Field, value: Any) -> str:
     return str(value)
 
 
+def overview_mermaid(definition: Workflow, current: list[str]) -> str:
+    """The top-level states only, the current one naming its active sub-states: a diagram small
+    enough to lay out for any process (the full one is tried first, this is the fallback)."""
+    paths = state_paths(definition)
+
+    def top(path: str) -> str:
+        return path.split(SEPARATOR)[0]
+
+    def label(text: str) -> str:
+        return text.replace('"', "”")
+
+    active: dict[str, list[str]] = {}
+    for path in current:
+        if SEPARATOR in path:
+            parts = path.split(SEPARATOR)
+            parent = SEPARATOR.join(parts[:-1])
+            step = paths[path].label
+            named = f"{paths[parent].label}·{step}" if len(parts) > 2 else step  # which region
+            active.setdefault(top(path), []).append(named)
+        else:
+            active.setdefault(path, [])
+    lines = ["stateDiagram-v2", f"    [*] --> {top(definition.initial)}"]
+    for state in definition.states:
+        shown = state.label + ("：" + "、".join(active[state.name]) if active.get(state.name) else "")
+        lines.append(f'    state "{label(shown)}" as {state.name}')
+    edges: dict[tuple[str, str], None] = {}
+    for action in definition.actions:
+        for source in action.source if action.target else ():
+            edge = (top(source), top(action.target or ""))
+            if edge[0] != edge[1]:
+                edges[edge] = None
+    for path, state in paths.items():
+        if state.parallel and state.join and top(path) != top(state.join):
+            edges[(top(path), top(state.join))] = None
+    lines += [f"    {a} --> {b}" for a, b in edges]  # unlabelled: the overview stays compact
+    if active:
+        lines.append("    classDef current fill:#c8102e,color:#fff,stroke:#8b0000")
+        lines += [f"    class {name} current" for name in sorted(active)]
+    return "\n".join(lines) + "\n"
+
+
 def case_context(request: AnyRequest, case_id: int, failed: ActionForm | None = None) -> dict[str, Any]:
     svc, actor = services(request), actor_of(request)
     engine, registry = svc.engine, svc.registry
@@ -147,6 +189,7 @@ def case_context(request: AnyRequest, case_id: int, failed: ActionForm | None = 
             state_label(registry, case.workflow, case.definition_version, p) for p in case.active_states
         ],
         "diagram": to_mermaid(definition, case.active_states),
+        "overview": overview_mermaid(definition, case.active_states),
         "timeline": timeline,
         "forms": forms,
         "waivable": [b for b in blocked if b.permitted and b.waivable],
