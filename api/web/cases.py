@@ -61,6 +61,7 @@ class ActionForm:
     on: str = ""
     errors: dict[str, str] = field(default_factory=dict)
     open: bool = False
+    waived: list[str] = field(default_factory=list)
 
 
 def _form(action: ActionOut, definition: Workflow, found: Any) -> ActionForm:
@@ -277,6 +278,7 @@ def fire_action(
         form.message = failure.message
     form.errors = {k: v for k, v in errors.items() if k in ("on", "reason")}
     form.reason, form.on, form.open = submission.reason, data.get("on", ""), True
+    form.waived = submission.waive
     if is_htmx(request):
         return fragment(
             "cases/_action_form.html",
