@@ -16,6 +16,7 @@ import re
 import sqlite3
 import time
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -219,8 +220,11 @@ def _insert_rows(floor: Floor, step: Step, case_id: int) -> None:
             [["render_document", json.dumps({"document_id": 0}), now, 0] for _ in range(step.outbox)])  # fmt: skip
 
 
-def walk_floor_all(dsn: str, steps: list[Step], subjects: list[int]) -> tuple[int, float, float]:
+def walk_floor_all(
+    dsn: str, steps: list[Step], subjects: list[int], ready: Callable[[], object] = lambda: None
+) -> tuple[int, float, float]:
     floor = Floor(dsn)
+    ready()
     started = time.time()
     for subject_id in subjects:
         walk_floor(floor, steps, subject_id)

@@ -13,6 +13,7 @@ same walk. A benchmark dependency only (`pip install -e '.[bench]'`).
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from itertools import pairwise
 from typing import Any
 
@@ -91,8 +92,14 @@ class Peer:
         return len(task_ids()) + 1
 
 
-def walk_all(dsn: str, subjects: list[int], inputs: dict[str, dict[str, Any]]) -> tuple[int, float, float]:
+def walk_all(
+    dsn: str,
+    subjects: list[int],
+    inputs: dict[str, dict[str, Any]],
+    ready: Callable[[], object] = lambda: None,
+) -> tuple[int, float, float]:
     peer = Peer(dsn)
+    ready()
     started = time.time()
     done = sum(peer.walk(subject_id, inputs) for subject_id in subjects)
     ended = time.time()

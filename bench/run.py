@@ -132,7 +132,7 @@ def main() -> None:
     web, seconds["http"] = timed(
         "HTTP end to end (locust)",
         lambda: http_load.measure(
-            cases=10 if quick else 40,
+            cases=10 if quick else 20,
             users=4 if quick else 8,
             seconds=10 if quick else 30,
             rounds=1 if quick else 3,
@@ -173,7 +173,7 @@ def main() -> None:
                        f"{sweeps[2] / sweeps[1]:.2f} |")  # fmt: skip
 
     pdfs, seconds["render"] = timed(
-        "document rendering", lambda: render_documents.measure(5 if quick else 20, 1 if quick else 3)
+        "document rendering", lambda: render_documents.measure(5 if quick else 10, 1 if quick else 3)
     )
     blocks["render"] = (
         f"{pdfs.count} admission notices per round, one process, median of {pdfs.rounds} round(s):\n\n"

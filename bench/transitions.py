@@ -33,6 +33,9 @@ from engine.db import make_engine
 from engine.models import Base
 
 KINDS = ("engine", "floor", "peer")
+# The floor and the peer are faster: they walk each case several times (new rows each time), so
+# each run lasts long enough to measure.
+REPEAT = {"engine": 1, "floor": 8, "peer": 3}
 
 
 @dataclass
@@ -69,16 +72,21 @@ def target(sqlite: bool) -> Iterator[Target]:
 def child(kind: str, target: Target, first: int, count: int, steps_file: str) -> None:
     db = target.db()
     bench = world.attach(db, first, count)
-    subjects = [subject for subject, _ in bench.applicants]
+    subjects = [subject for subject, _ in bench.applicants] * REPEAT[kind]
+
+    def ready() -> None:  # the barrier: every process starts walking at once
+        print("ready", flush=True)
+        sys.stdin.readline()
+
     if kind == "engine":
-        done = world.walk_all(bench)
+        done = world.walk_all(bench, ready)
     elif kind == "floor":
         steps = pickle.loads(Path(steps_file).read_bytes())
-        done = floor.walk_floor_all(target.dsn(), steps, subjects)
+        done = floor.walk_floor_all(target.dsn(), steps, subjects, ready)
     else:
         inputs = {action: world.step_inputs(bench, action) for _day, action in world.STEPS}
-        done = peer_spiff.walk_all(target.dsn(), subjects, inputs)
-    print(json.dumps(done))
+        done = peer_spiff.walk_all(target.dsn(), subjects, inputs, ready)
+    print(json.dumps(done), flush=True)
 
 
 def run(kind: str, target: Target, processes: int, first: int, per_process: int, steps_file: str) -> float:
@@ -88,7 +96,15 @@ def run(kind: str, target: Target, processes: int, first: int, per_process: int,
         command = [sys.executable, "-m", "bench.transitions", "--child", kind, "--url", target.url,
                    "--schema", target.schema, "--first", str(first + p * per_process),
                    "--count", str(per_process), "--steps", steps_file]  # fmt: skip
-        workers.append(subprocess.Popen(command, stdout=subprocess.PIPE, text=True))
+        workers.append(subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True))
+    for w in workers:  # wait until every process is ready, then let them all go
+        assert w.stdout is not None
+        if w.stdout.readline().strip() != "ready":
+            raise SystemExit(f"{kind} worker failed to start")
+    for w in workers:
+        assert w.stdin is not None
+        w.stdin.write("go\n")
+        w.stdin.flush()
     results = []
     for w in workers:
         out, _ = w.communicate()

@@ -9,6 +9,7 @@ clock, so every run does the same work: 31 transitions a case, no refusals.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from types import SimpleNamespace
@@ -126,8 +127,10 @@ def walk(world: BenchWorld, subject_id: int, member: Actor) -> int:
     return result.case_id
 
 
-def walk_all(world: BenchWorld) -> tuple[int, float, float]:
-    """Walk a case for each applicant; returns (transitions, start, end) in wall-clock seconds."""
+def walk_all(world: BenchWorld, ready: Callable[[], object] = lambda: None) -> tuple[int, float, float]:
+    """Walk a case for each applicant; returns (transitions, start, end) in wall-clock seconds.
+    `ready` is called just before the first case (the driver's barrier)."""
+    ready()
     started = time.time()
     for subject_id, member in world.applicants:
         walk(world, subject_id, member)
