@@ -13,6 +13,7 @@ from typing import Any
 
 from litestar import Request, Response
 from litestar.exceptions import (
+    ClientException,
     HTTPException,
     NotAuthorizedException,
     PermissionDeniedException,
@@ -65,6 +66,11 @@ def http_error(_: Request[Any, Any, Any], exc: HTTPException) -> Response[dict[s
         }
         invalid = InvalidInput(errors or {"body": "请求内容无法解析"})
         return Response(problem_body(invalid), status_code=422, media_type=MEDIA)
+    if type(exc) is ClientException and exc.status_code == 400:
+        invalid = InvalidInput({"body": "请求内容不是有效的 JSON，或已被截断"})  # litestar's decoder said why
+        return Response(
+            {**problem_body(invalid), "detail": str(exc.detail)}, status_code=400, media_type=MEDIA
+        )
     code, title = {
         NotAuthorizedException: ("not_authenticated", "请先登录"),
         PermissionDeniedException: ("forbidden", "没有权限"),
@@ -85,6 +91,8 @@ def _extra(exc: ValidationException) -> list[dict[str, Any]]:
 
 
 def _zh(message: str) -> str:
+    if "date" in message.lower():  # "Invalid RFC3339 encoded date"
+        return f"日期不正确，应为实际存在的日期，格式 YYYY-MM-DD（{message}）"
     if "Expected" in message or "expected" in message:
         return f"类型不正确（{message}）"
     if "missing" in message.lower() or "required" in message.lower():

@@ -146,9 +146,12 @@ class Population:
         return {"Authorization": f"Bearer {self.token}", **extra}
 
 
-def prepare(database_url: str, data_dir: Path, people: int) -> tuple[Services, Population]:
+def prepare(
+    database_url: str, data_dir: Path, people: int, *, department: bool = False
+) -> tuple[Services, Population]:
     """Migrate the database, record the definitions, and add a county, a branch, a caseworker and
-    `people` people (one case each)."""
+    `people` people (one case each); with `department`, the caseworker also works for the county's
+    organization department (imports)."""
     services = bootstrap(Settings(database_url=database_url, data_dir=data_dir))
     services.registry.add(RELIABILITY)
     migrate_database(services)
@@ -166,6 +169,8 @@ def prepare(database_url: str, data_dir: Path, people: int) -> tuple[Services, P
         s.add(user)
         s.flush()
         s.add(RoleGrant(user_id=user.id, role="caseworker", org_id=branch.id, subtree=False))
+        if department:
+            s.add(RoleGrant(user_id=user.id, role="organization_department", org_id=county.id, subtree=True))
         persons = [_person(i, branch.id) for i in range(people)]
         s.add_all(persons)
         s.flush()
