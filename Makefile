@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 VENDOR := static/vendor/.stamp
 
-.PHONY: install sysdeps run test lint typecheck clean bench bench-quick
+.PHONY: install sysdeps run test soak lint typecheck clean bench bench-quick
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -44,6 +44,10 @@ bench: install $(BENCH_STAMP)
 
 bench-quick:
 	$(MAKE) bench QUICK=1
+
+# The reliability runs (tests/reliability) at full size: thousands of transitions, kills and restarts.
+soak: install
+	MEMBERFLOW_SOAK=1 $(BIN)/pytest tests/reliability -q -s
 
 lint: install
 	$(BIN)/ruff check engine workflows api tests

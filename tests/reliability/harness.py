@@ -250,6 +250,7 @@ class Stack:
             "MEMBERFLOW_HOST": "127.0.0.1",
             "MEMBERFLOW_SWEEP_SECONDS": "1",
             "MEMBERFLOW_LOG_LEVEL": "INFO",
+            "PYTHONPATH": str(ROOT),  # this checkout's code, also for the `memberflow` command
             **self.extra_env,
         }
         self.server = Process("serve", env, self.data_dir / "server.log")

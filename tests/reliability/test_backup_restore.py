@@ -20,7 +20,7 @@ from engine.models import Base, Event, Outbox
 from engine.timers import sweep
 from tests.conftest import POSTGRES_URL
 from tests.reliability.conftest import require_postgres
-from tests.reliability.harness import Population, prepare, record_figures, size
+from tests.reliability.harness import ROOT, Population, prepare, record_figures, size
 
 MEMBERFLOW = str(Path(sys.executable).parent / "memberflow")
 
@@ -86,7 +86,12 @@ def _snapshot(url: str) -> tuple[dict[str, int], list[str]]:
 
 
 def _memberflow(url: str, data_dir: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {"PATH": "/usr/bin:/bin", "MEMBERFLOW_DATABASE_URL": url, "MEMBERFLOW_DATA_DIR": str(data_dir)}
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "PYTHONPATH": str(ROOT),  # this checkout's code
+        "MEMBERFLOW_DATABASE_URL": url,
+        "MEMBERFLOW_DATA_DIR": str(data_dir),
+    }
     done = subprocess.run(
         [MEMBERFLOW, *args], env=env, capture_output=True, text=True, check=False, timeout=300
     )
