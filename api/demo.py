@@ -93,6 +93,7 @@ TREE: tuple[Any, ...] = (
     ),
 )
 SUZHOU = "320500"
+OTHER_SIDE = "驻苏州流动党员党支部"  # the default second organization of a demo case
 
 # Per branch: status and how many people. Applicants, activists and candidates are not loaded as
 # such: the demo walks non-members through the development workflow, so each has a case behind the
@@ -277,16 +278,19 @@ def _load_cases(services: Services, world: DemoWorld) -> int:
     for status, _ in STATUSES:
         people = [p for p in world.people if p.status == status]
         rng.shuffle(people)  # spread the cases over the branches
-        pools[status] = iter(people)
+        pools[status] = people
     count += _open_roster_cases(services, world)
     today = services.engine.clock.today()
     for workflow in services.registry.workflows():
         scenarios = scenarios_for(workflow)
         roles = party_roles(workflow)
         for path in scenarios.paths:
-            subject = next(pools[scenarios.subject_status])
+            # a case with a second organization is not about one of that organization's own members
+            named = scenarios.parties_for(path)
+            others = {named.get(role, OTHER_SIDE) for role in roles} - {None, SUBJECT_ORG}
+            subject = _take(pools[scenarios.subject_status], {world.orgs[str(o)].id for o in others})
             start = _start_date(rng, today, scenarios.months_needed(path), len(path.steps))
-            parties = _parties(world, subject, roles, scenarios.parties_for(path))
+            parties = _parties(world, subject, roles, named)
             walk_case(services, workflow, subject, start, path.steps, parties, scenarios.inputs_for(path))
             count += 1
     return count
@@ -316,6 +320,14 @@ def _open_roster_cases(services: Services, world: DemoWorld) -> int:
     return opened
 
 
+def _take(pool: list[Person], avoid_orgs: set[int]) -> Person:
+    """The next person of the pool who is not a member of one of `avoid_orgs`."""
+    for index, person in enumerate(pool):
+        if person.org_id not in avoid_orgs:
+            return pool.pop(index)
+    raise EngineError("演示数据人数不足：请增加每个支部的人数")
+
+
 def _start_date(rng: random.Random, today: date, months_needed: int, steps: int) -> date:
     """A start in the two years before `today` that leaves room for the path's waits and steps."""
     latest = today - timedelta(days=31 * months_needed + 4 * steps + 30)
@@ -327,10 +339,9 @@ def _parties(
     world: DemoWorld, subject: Person, roles: set[str], named: dict[str, str | None]
 ) -> dict[str, int]:
     """Each party role's organization: as the scenario names it, else the mobile members' branch."""
-    default = "驻苏州流动党员党支部"
     parties = {}
     for role in roles:
-        short = named.get(role, default)
+        short = named.get(role, OTHER_SIDE)
         if short == SUBJECT_ORG:
             parties[role] = subject.org_id or 0
         elif short is not None:

@@ -72,12 +72,11 @@ def test_every_demo_path_is_walked_to_its_end_and_every_state_has_a_case(
             assert taken == [p.steps for p in scenarios_for(workflow).paths]
             seen = set().union(*(active_paths(c.state_detail) for c in cases))
             assert set(state_paths(workflow)) - seen == set(), workflow.name
-        acts = (
-            select(Event)
-            .join(Case)
-            .where(Case.workflow.in_([w.name for w in walked]), Event.kind == "action")
-        )
+        names = [w.name for w in walked]
+        acts = select(Event).join(Case).where(Case.workflow.in_(names), Event.kind == "action")
         assert max(e.effective_date for e in s.scalars(acts)) <= TODAY
+        inflow = select(CaseParty).join(Case).where(Case.workflow.in_(names), CaseParty.role == "inflow_side")
+        assert all(p.org_id != p.case.org_id for p in s.scalars(inflow))  # never a case with itself
         assert [e.action for e in s.scalars(acts.where(Event.actor_user_id.is_(None)))] == []
 
 
