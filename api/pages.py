@@ -93,5 +93,7 @@ def verify_page(request: Request[Any, Any, Any], code: FromPath[str]) -> Templat
             "issued_at": document.rendered_at,
             "name": mask_name(case.subject.name),
             "sha256": document.sha256,
+            "voided_on": document.voided_on,
+            "void_reason": document.void_reason,
         }
     return Template("pages/verify.html", context=context)

@@ -6,6 +6,7 @@ import io
 import subprocess
 import sys
 from dataclasses import replace
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -148,6 +149,21 @@ def test_the_verification_page_confirms_a_genuine_document_without_personal_data
         assert expected in page.text
     assert "李明" not in page.text and "620724" not in page.text
     assert missing.status_code == 404 and "未找到" in missing.text
+
+
+def test_the_verification_page_says_a_voided_document_is_no_longer_valid(
+    world: World, services: Services
+) -> None:
+    document = _render(services, _approved(world).id)
+    with world.engine.sessions.begin() as s:
+        case = s.get(Case, document.case_id)
+        assert case is not None
+        documents.void(s, case, document.kind, date(2026, 4, 1), "介绍信逾期未报到，已作废")
+    with TestClient(app=create_app(services)) as client:
+        page = client.get(f"/verify/{document.verify_code}")
+    assert page.status_code == 200
+    assert "已于2026-04-01作废（介绍信逾期未报到，已作废），不再有效" in page.text
+    assert "真实有效" not in page.text
 
 
 @pytest.mark.postgres
