@@ -54,9 +54,11 @@ def test_fifty_clients_racing_on_the_same_cases_one_wins_each_race_the_rest_get_
 
     statuses = Counter(status for *_, status, _code in outcomes)
     winners = Counter((case, r) for _n, case, r, status, _ in outcomes if status == 200)
+    assert len(winners) == cases_n * rounds and set(winners.values()) == {1}, (
+        f"one winner per race: {winners}"
+    )
     assert set(statuses) <= {200, 409}, statuses
     assert all(code == "conflict" for *_, status, code in outcomes if status == 409)
-    assert len(winners) == cases_n * rounds and set(winners.values()) == {1}, "one winner per race"
     with services.engine.sessions() as s:
         events = s.scalar(select(func.count()).select_from(Event)) or 0
         event_ids = set(s.scalars(select(Event.id).where(Event.action.in_(["note", "close"]))))
