@@ -37,7 +37,7 @@ from api.routes.work import DocumentController, NotificationController, TaskCont
 from api.routes.workflows import WorkflowController
 from api.security import bearer_only, make_auth
 from api.web import static_router, web_router
-from api.web.common import app_http_error
+from api.web.common import app_http_error, register_filters
 from engine.errors import EngineError
 
 MAX_BODY = 1024 * 1024  # a JSON request is small; spreadsheets get their own upload limit
@@ -113,7 +113,9 @@ def create_app(services: Services, *, with_worker: bool = False) -> Litestar:
             DBAPIError: database_error,
         },
         middleware=[request_id_middleware],
-        template_config=TemplateConfig(directory=TEMPLATES, engine=JinjaTemplateEngine),
+        template_config=TemplateConfig(
+            directory=TEMPLATES, engine=JinjaTemplateEngine, engine_callback=register_filters
+        ),
         openapi_config=OpenAPIConfig(title="memberflow API", version="0.1.0", path="/schema"),
         csrf_config=CSRFConfig(
             secret=services.settings.secret_key, exclude=["/api", "/schema", "/health", "/ready"]

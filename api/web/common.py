@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Any
 
 from litestar import Request, Response
 from litestar.exceptions import HTTPException, NotAuthorizedException
+from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.response import Redirect, Template
 from sqlalchemy import func, select
 
@@ -16,6 +17,7 @@ from api.bootstrap import Services
 from api.routes.common import services_of
 from engine import tasks
 from engine.authz import Actor
+from engine.clock import CHINA_TZ
 from engine.errors import EngineError, InvalidInput, RuleRefusal
 from engine.machine import state_paths
 from engine.models import Notification
@@ -86,6 +88,20 @@ PERSON_FIELD_LABELS = {
 }
 STAFF_ROLES = frozenset(ROLE_LABELS) - {"member"}
 DUE_SOON_DAYS = 7
+
+
+def local_time(moment: datetime | date | None, pattern: str = "%Y-%m-%d %H:%M") -> str:
+    """A stored (UTC) timestamp as the clock on the wall in China reads it (a date stays as it is)."""
+    if moment is None:
+        return ""
+    if not isinstance(moment, datetime):
+        return moment.strftime(pattern)
+    aware = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    return aware.astimezone(CHINA_TZ).strftime(pattern)
+
+
+def register_filters(engine: JinjaTemplateEngine) -> None:
+    engine.engine.filters["local"] = local_time
 
 
 def actor_of(request: AnyRequest) -> Actor:
