@@ -12,12 +12,14 @@ documents the tests themselves issue.
 
 from __future__ import annotations
 
+import ctypes
 import os
+import signal
 import sqlite3
 import subprocess
 import time
 from collections.abc import Iterator
-from contextlib import closing, contextmanager
+from contextlib import closing, contextmanager, suppress
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
@@ -36,6 +38,7 @@ from tests.conftest import free_port
 ROOT = Path(__file__).resolve().parents[2]
 PASSWORD = "demo2026"
 STARTUP_SECONDS = 180
+PR_SET_PDEATHSIG = 1
 
 
 @dataclass
@@ -163,6 +166,12 @@ def _set_aside_demo_renders(database_url: str) -> None:
         )
 
 
+def _die_with_parent() -> None:
+    """Linux: the server ends when the process that started it does, even when that one is killed."""
+    with suppress(OSError, AttributeError):
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+
+
 @contextmanager
 def running_site(data: Path) -> Iterator[Site]:
     """Load the demo into `data`, prepare the two cases, run the server until the block ends."""
@@ -189,6 +198,7 @@ def running_site(data: Path) -> Iterator[Site]:
         cwd=ROOT,
         stdout=log,
         stderr=log,
+        preexec_fn=_die_with_parent,
     )
     url = f"http://127.0.0.1:{port}"
     try:
