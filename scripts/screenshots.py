@@ -101,6 +101,9 @@ def take(site: Site, browser: Browser) -> None:
     _shot(department, "11-dashboard")
     department.goto("/orgs")
     _shot(department, "12-org-tree")
+    department.goto("/reports/development")
+    department.wait_for_timeout(800)
+    _shot(department, "17-development-report")
 
     admin = _session(browser, site, "admin", DESKTOP)
     admin.goto("/admin/users")
