@@ -62,6 +62,11 @@ def server_log_config(level: str, log_format: str = "text") -> dict[str, Any]:
     }
     if log_format == "json":
         config["formatters"] = {"json": {"()": "api.logging_config.JsonFormatter"}}
+    else:  # uvicorn's own formatters (its access formatter unpacks the arguments), with the id
+        for formatter in config["formatters"].values():
+            formatter["fmt"] = formatter["fmt"].replace(
+                "%(levelprefix)s ", "%(levelprefix)s [%(request_id)s] "
+            )
     for handler in config["handlers"].values():
         handler["filters"] = ["mask_identity", "request_id"]
         if log_format == "json":
