@@ -142,3 +142,21 @@ def test_backup_and_restore_round_trip_a_populated_database(
 def _version(services: Services, case_id: int) -> int:
     with services.engine.sessions() as s:
         return int(s.scalar(select(func.max(Event.seq)).where(Event.case_id == case_id)) or 0)
+
+
+def test_restore_refuses_a_file_that_is_not_a_backup_of_that_kind_and_changes_nothing(tmp_path: Path) -> None:
+    from api.backup import backup, restore
+
+    live = f"sqlite:///{tmp_path / 'live.db'}"
+    services, _population = prepare(live, tmp_path / "var", people=2)
+    services.db.dispose()
+    before = _snapshot(live)
+    not_a_backup = tmp_path / "notes.txt"
+    not_a_backup.write_text("这不是备份文件", encoding="utf-8")
+    with pytest.raises(ValueError, match="not a SQLite backup"):
+        restore(live, not_a_backup)
+    with pytest.raises(ValueError, match="not a pg_dump"):
+        restore("postgresql+psycopg://postgres@127.0.0.1:1/none", not_a_backup)
+    with pytest.raises(ValueError, match="in-memory"):
+        backup("sqlite://", tmp_path / "memory.backup")
+    assert _snapshot(live) == before
