@@ -3,11 +3,14 @@ secretary of another branch kept out — with the demo county behind the real se
 
 from __future__ import annotations
 
+import io
 import re
 
 import pytest
+from openpyxl import load_workbook
 from playwright.sync_api import Browser, Locator, Page, expect
 
+from api.importing import template
 from tests.e2e.conftest import Site, log_in
 
 CURRENT_NODES = "pre.mermaid[data-rendered] svg g.node.current"
@@ -169,3 +172,37 @@ def test_the_monthly_development_report_shows_the_stages_and_exports_excel(page:
     assert download.value.suggested_filename.endswith(".xlsx")
     page.goto("/reports/development?period=2026-13")
     expect(page.get_by_role("alert")).to_contain_text("统计期间应写作")
+
+
+def test_the_queue_works_from_the_keyboard(page: Page, site: Site) -> None:
+    log_in(page, "hongshahe")
+    page.goto("/work?view=org&assignee=none")
+    first = page.locator("[data-keyboard-list] tbody tr").first
+    subject = first.locator("td").nth(2).inner_text()
+    page.keyboard.press("j")
+    expect(first).to_be_focused()
+    page.keyboard.press("c")
+    expect(first).to_contain_text("已认领")
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(re.compile(r"/cases/\d+$"))
+    expect(page.locator("h1")).to_contain_text(subject)
+
+
+def test_an_import_shows_its_upload_and_every_row_error(page: Page, site: Site) -> None:
+    workbook = load_workbook(io.BytesIO(template("people")))
+    workbook.worksheets[0].append(
+        ["李四", "未知", "汉族", "1985-01-01", "12345", "", "群众", "不存在的党支部"]
+    )
+    content = io.BytesIO()
+    workbook.save(content)
+    log_in(page, "admin")
+    page.goto("/admin/import")
+    page.set_input_files(
+        "#i-file",
+        files=[{"name": "roster.xlsx", "mimeType": "application/octet-stream", "buffer": content.getvalue()}],
+    )
+    page.get_by_role("button", name="上传并检查").click()
+    expect(page.locator("#import-report")).to_contain_text("文件有误，未导入任何数据")
+    errors = page.locator("#import-report .row-errors li")
+    expect(errors.filter(has_text="第2行“性别”")).to_have_count(1)
+    assert page.locator("#import-progress").evaluate("bar => bar.value") == 100
