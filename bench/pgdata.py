@@ -178,7 +178,8 @@ def _snapshot(db: Engine, case_id: int, levels: dict[int, str]) -> Snapshot:
         ]  # fmt: skip
         tasks = [
             {"name": t.name, "label": t.label, "state_path": t.state_path, "queue_role": t.queue_role,
-             "priority": t.priority, "due_date": t.due_date, "level": levels.get(t.queue_org_id, "branch")}
+             "priority": t.priority, "due_date": t.due_date, "created_at": t.created_at,
+             "level": levels.get(t.queue_org_id, "branch")}
             for t in s.scalars(select(Task).where(Task.case_id == case_id, Task.status == "open"))
         ]  # fmt: skip
         status = case.subject.status
@@ -368,9 +369,10 @@ def _task_lines(
             task_id += 1
             org = {"branch": branch, "township": township_of[branch], "county": 1}[t["level"]]
             path = paths[branch] if org == branch else (f"/1/{org}/" if org != 1 else "/1/")
-            due = (t["due_date"] + timedelta(days=shift[i])).isoformat() if t["due_date"] else "\\N"
+            days = timedelta(days=shift[i])
+            due = (t["due_date"] + days).isoformat() if t["due_date"] else "\\N"
             yield (
                 f"{task_id}\t{i + 1}\tdevelopment\t{_escape(t['name'])}\t{_escape(t['label'])}\t"
                 f"{_escape(t['state_path'])}\t{org}\t{path}\t{t['queue_role']}\topen\t{t['priority']}\t{due}\tf\t"
-                f"{NOW.isoformat()}\n"
+                f"{(t['created_at'] + days).isoformat()}\n"
             )

@@ -163,7 +163,11 @@ class DefinitionVersion(Base):
 
 class Case(Base):
     __tablename__ = "cases"
-    __table_args__ = (Index("ix_cases_workflow_state", "workflow", "state"),)
+    __table_args__ = (
+        Index("ix_cases_workflow_state", "workflow", "state"),
+        # A subtree's cases of one workflow without reading the rows (reports at a million cases).
+        Index("ix_cases_org_workflow", "org_id", "workflow", "id"),
+    )
     id: Mapped[int] = mapped_column(primary_key=True)
     workflow: Mapped[str] = mapped_column(String(60))
     definition_version: Mapped[str] = mapped_column(String(30))
