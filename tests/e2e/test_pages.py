@@ -159,6 +159,10 @@ def test_on_a_phone_the_menu_folds_and_the_queue_reads_as_cards(browser: Browser
     expect(page.locator("table.list thead")).to_be_hidden()  # rows read as labelled cards
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 400, f"the page scrolls sideways on a phone ({width}px)"
+    page.goto(f"/cases/{site.transfer_case}")
+    page.wait_for_selector("pre.mermaid[data-rendered]")
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 400, f"the case page scrolls sideways on a phone ({width}px)"
     context.close()
 
 
