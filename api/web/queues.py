@@ -187,7 +187,9 @@ def _change(request: AnyRequest, task_id: int, op: str) -> Response[Any]:
         "due": due_class(task.due_date, clock.today()),
         "changed": "已认领" if op == "claim" else "已退回",
     }
-    return fragment("queues/_claim.html", {"item": item})
+    with engine.sessions() as s:
+        mine = _counts(s, actor, clock.today())["mine"]  # the menu's count, swapped out of band
+    return fragment("queues/_claim.html", {"item": item, "mine_count": mine})
 
 
 @post(

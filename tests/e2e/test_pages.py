@@ -33,6 +33,7 @@ def test_a_caseworker_claims_a_task_fixes_a_refused_form_and_sees_the_case_move_
     row.get_by_role("button", name="认领").click()
     expect(row).to_contain_text("已认领")
     expect(row.get_by_role("button", name="退回")).to_be_visible()
+    expect(page.locator("#my-open-tasks")).to_be_visible()  # the menu's count follows, no reload
 
     page.goto("/work?view=mine")
     mine = page.locator("tr", has_text=site.mobile_subject).filter(has_text="向流入地党组织通报")
