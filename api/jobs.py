@@ -13,6 +13,7 @@ import logging
 import threading
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
@@ -22,15 +23,29 @@ from sqlalchemy.orm import Session
 
 from api.bootstrap import Services
 from api.email import send_email
-from api.rendering import render_document
+from api.rendering import prepare_render, render_document
 from engine import correlation, outbox
 from engine.documents import RENDER_TOPIC
 from engine.models import Outbox
 from engine.timers import sweep
 
 log = logging.getLogger(__name__)
-Handler = Callable[[Services, Session, dict[str, Any]], None]
-HANDLERS: dict[str, Handler] = {"send_email": send_email, RENDER_TOPIC: render_document}
+
+
+@dataclass(frozen=True)
+class Job:
+    """A topic's handler: `write` runs in the transaction that marks the outbox row done; the slow
+    part, if any, runs first in `prepare`, outside any write transaction, its result handed over."""
+
+    write: Callable[[Services, Session, dict[str, Any], Any], None]
+    prepare: Callable[[Services, dict[str, Any]], Any] | None = None
+
+
+def _email(services: Services, session: Session, payload: dict[str, Any], _prepared: Any) -> None:
+    send_email(services, session, payload)
+
+
+JOBS: dict[str, Job] = {"send_email": Job(_email), RENDER_TOPIC: Job(render_document, prepare_render)}
 
 
 def make_broker(url: str) -> dramatiq.Broker:
@@ -49,15 +64,21 @@ def make_broker(url: str) -> dramatiq.Broker:
 
 def run_outbox_job(services: Services, outbox_id: int) -> None:
     """Do one outbox row's job unless it is already done; effect and 'done' commit together."""
-    with services.engine.sessions.begin() as session:
-        row = session.get(Outbox, outbox_id, with_for_update=True)
+    with services.engine.sessions() as session:
+        row = session.get(Outbox, outbox_id)
         if row is None or row.done_at is not None:
             return
-        function = HANDLERS.get(row.topic)
-        if function is None:
-            raise LookupError(f"no handler for outbox topic {row.topic!r}")
-        with correlation.bound(row.request_id):  # the log lines of the job carry the request's id
-            function(services, session, dict(row.payload))
+        topic, payload, request_id = row.topic, dict(row.payload), row.request_id
+    job = JOBS.get(topic)
+    if job is None:
+        raise LookupError(f"no handler for outbox topic {topic!r}")
+    with correlation.bound(request_id):  # the log lines of the job carry the request's id
+        prepared = job.prepare(services, payload) if job.prepare else None
+        with services.engine.sessions.begin() as session:
+            row = session.get(Outbox, outbox_id, with_for_update=True)
+            if row is None or row.done_at is not None:
+                return  # done meanwhile by another delivery
+            job.write(services, session, payload, prepared)
             row.done_at = services.engine.clock.now()
             log.info("job %s (%s) ran", row.id, row.topic)
 
@@ -92,7 +113,7 @@ def relay_once(
     sent = 0
     with services.engine.sessions.begin() as session:
         for row in outbox.claim(session, now - redeliver_after, limit):
-            if row.topic not in HANDLERS:
+            if row.topic not in JOBS:
                 log.error("outbox row %s: no handler for topic %r; left in the outbox", row.id, row.topic)
                 continue
             actors["run_job"].send(outbox_id=row.id)

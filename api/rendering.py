@@ -12,6 +12,7 @@ import gc
 import hashlib
 import io
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
@@ -85,33 +86,67 @@ LISTED: dict[str, Callable[[Session, Case, Event], list[Any]]] = {
 }
 
 
-def render_document(services: Services, session: Session, payload: dict[str, Any]) -> None:
-    """The outbox handler: render once, store by content hash, mark ready (or failed, with why)."""
-    document = session.get(Document, payload["document_id"], with_for_update=True)
-    if document is None or document.status == "ready":
-        return
+@dataclass(frozen=True)
+class Rendered:
+    """What rendering a document came to: the stored PDF, or why it failed."""
+
+    storage_path: str = ""
+    sha256: str = ""
+    error: str = ""
+
+
+def prepare_render(services: Services, payload: dict[str, Any]) -> Rendered | None:
+    """Render and store the PDF before the job's transaction: a PDF takes a good part of a second, and
+    holding the document's row lock (or SQLite's one write lock) that long stalls everyone else.
+    None when there is nothing to render."""
+    with services.engine.sessions() as session:
+        document = session.get(Document, payload["document_id"])
+        if document is None or document.status == "ready":
+            return None
+        try:
+            html = document_html(services, session, document)
+        except Exception as exc:  # shown to the caseworker; a retry is one click
+            return Rendered(error=_failure(exc))
     try:
-        pdf = render_pdf(services, session, document)
-    except Exception as exc:  # shown to the caseworker; a retry is one click
-        document.status = "failed"
-        document.error = f"文书生成失败：{type(exc).__name__}: {exc}"[:2000]
-        return
+        pdf = html_to_pdf(html)
+    except Exception as exc:
+        return Rendered(error=_failure(exc))
     finally:
         gc.collect()  # weasyprint keeps large caches alive otherwise (see STACK-NOTES)
     digest = hashlib.sha256(pdf).hexdigest()
     storage = make_storage(
         services.settings.storage, services.settings.documents_dir, services.engine.sessions
     )
-    storage.put(f"{digest}.pdf", pdf)
-    document.sha256, document.storage_path = digest, f"{digest}.pdf"
+    storage.put(f"{digest}.pdf", pdf)  # by content hash: storing twice is harmless
+    return Rendered(f"{digest}.pdf", digest)
+
+
+def render_document(
+    services: Services, session: Session, payload: dict[str, Any], rendered: Rendered | None
+) -> None:
+    """The outbox job's write: the document ready with its stored PDF, or failed with why — once."""
+    document = session.get(Document, payload["document_id"], with_for_update=True)
+    if document is None or document.status == "ready" or rendered is None:
+        return
+    if rendered.error:
+        document.status, document.error = "failed", rendered.error
+        return
+    document.sha256, document.storage_path = rendered.sha256, rendered.storage_path
     document.status, document.error = "ready", ""
     document.rendered_at = services.engine.clock.now()
 
 
-def render_pdf(services: Services, session: Session, document: Document) -> bytes:
+def _failure(exc: Exception) -> str:
+    return f"文书生成失败：{type(exc).__name__}: {exc}"[:2000]
+
+
+def document_html(services: Services, session: Session, document: Document) -> str:
+    return environment.get_template(document.template).render(**context(services, session, document))
+
+
+def html_to_pdf(html: str) -> bytes:
     from weasyprint import HTML  # imported here: only workers render
 
-    html = environment.get_template(document.template).render(**context(services, session, document))
     return bytes(HTML(string=html, base_url=str(TEMPLATES / "documents")).write_pdf(pdf_variant="pdf/a-3b"))
 
 

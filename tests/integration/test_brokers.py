@@ -90,7 +90,9 @@ def test_a_broker_down_during_a_transition_loses_nothing_and_delivers_when_back(
     if not Path("/usr/bin/redis-server").exists():
         pytest.skip("redis-server not installed")
     done: list[int] = []
-    monkeypatch.setitem(jobs.HANDLERS, "record", lambda _s, _session, payload: done.append(payload["n"]))
+    monkeypatch.setitem(
+        jobs.JOBS, "record", jobs.Job(lambda _s, _session, payload, _p: done.append(payload["n"]))
+    )
     redis = RedisServer(tmp_path)
     redis.start()
     broker = jobs.make_broker(f"redis://127.0.0.1:{redis.port}/0")

@@ -15,7 +15,7 @@ from pypdf import PdfReader
 from sqlalchemy import Engine as DbEngine
 from sqlalchemy import select, text, update
 
-from api import jobs
+from api import jobs, rendering
 from api.app import create_app
 from api.bootstrap import Services
 from api.settings import Settings
@@ -135,6 +135,25 @@ def test_names_that_look_like_template_code_or_markup_print_as_plain_text(
     document = _render(services, _approved(world).id)
     text = PdfReader(io.BytesIO(_pdf(services, document))).pages[0].extract_text()
     assert "{{7*7}}<b>李</b>" in text.replace("\n", "") and "49" not in text.split("号")[-1][:10]
+
+
+def test_the_pdf_is_made_outside_the_write_transaction_so_others_can_write_meanwhile(
+    world: World, services: Services, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """While the PDF is made nobody holds the document's row (PostgreSQL) or the one write lock
+    (SQLite): a caseworker writing that very row meanwhile does not wait for the render."""
+    issued = _approved(world)
+    made = rendering.html_to_pdf
+
+    def while_someone_writes(html: str) -> bytes:
+        with world.engine.sessions.begin() as s:
+            if s.bind.dialect.name == "postgresql":
+                s.execute(text("SET LOCAL lock_timeout = '2s'"))  # fail, not hang, if the row were held
+            s.execute(update(Document).where(Document.id == issued.id).values(error=""))
+        return made(html)
+
+    monkeypatch.setattr(rendering, "html_to_pdf", while_someone_writes)
+    assert _render(services, issued.id).status == "ready"
 
 
 def test_the_verification_page_confirms_a_genuine_document_without_personal_data(

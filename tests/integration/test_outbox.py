@@ -37,10 +37,10 @@ def services(db_engine: DbEngine) -> Services:
 def seen(monkeypatch: pytest.MonkeyPatch) -> list[dict[str, Any]]:
     effects: list[dict[str, Any]] = []
 
-    def record(_services: Services, _session: Session, payload: dict[str, Any]) -> None:
+    def record(_services: Services, _session: Session, payload: dict[str, Any], _prepared: Any) -> None:
         effects.append(payload)
 
-    monkeypatch.setitem(jobs.HANDLERS, "record", record)
+    monkeypatch.setitem(jobs.JOBS, "record", jobs.Job(record))
     return effects
 
 

@@ -17,7 +17,7 @@ from api.bootstrap import Services, bootstrap
 from engine.models import Notification
 
 
-def slow_record(_services: Services, session: Session, payload: dict[str, Any]) -> None:
+def slow_record(_services: Services, session: Session, payload: dict[str, Any], _prepared: Any) -> None:
     """Takes long enough to be killed in the middle; its effect commits with the job's 'done' mark."""
     time.sleep(float(payload.get("seconds", 3)))
     session.add(Notification(kind="test", title=payload["title"], created_at=datetime.now(UTC)))
@@ -25,7 +25,7 @@ def slow_record(_services: Services, session: Session, payload: dict[str, Any]) 
 
 def main() -> None:
     logging.basicConfig(level=logging.INFO)
-    jobs.HANDLERS["slow_record"] = slow_record
+    jobs.JOBS["slow_record"] = jobs.Job(slow_record)
     services = bootstrap()
     worker = jobs.Worker(services, sweep_every=3600)
     worker.start(replay_unfinished=False)
