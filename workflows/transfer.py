@@ -686,7 +686,7 @@ ACTIONS = (
         "登记党员报到",
         (S.AWAITING_REPORT_IN.value,),
         S.RECEIVER_REVIEW.value,
-        (RECEIVING_CASEWORKER, RECEIVER),
+        (RECEIVING_CASEWORKER, RECEIVER, MEMBER),  # the member may report in online themself
         rules=(receiver_on_platform, reported_within_validity),
     ),
     Action(

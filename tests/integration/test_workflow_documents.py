@@ -10,6 +10,7 @@ import io
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 from litestar.testing import TestClient
@@ -180,9 +181,9 @@ DEPARTURE = {
 }
 
 
-def away(world: transfer_world.World) -> int:
+def away(world: transfer_world.World, departure: dict[str, Any] = DEPARTURE) -> int:
     case_id = world.open("mobile", world.member, parties={"inflow_side": "suzhou_branch"})
-    world.fire(case_id, "register_departure", world.member, DEPARTURE)
+    world.fire(case_id, "register_departure", world.member, departure)
     world.at(date(2026, 3, 5))
     world.fire(case_id, "hold_departure_talk", world.sender_secretary, {"talk_summary": "交代外出期间的要求"})
     return case_id
@@ -265,6 +266,17 @@ def test_the_mutual_notice_tells_the_inflow_organization_who_comes_and_how_to_re
         assert expected in text, expected
     assert person.id_number not in text
     assert len(reader.pages) == 1 and cjk_font_embedded(reader)
+
+
+def test_the_mutual_notice_renders_without_the_optional_employer(
+    transfers: tuple[transfer_world.World, Services],
+) -> None:
+    world, services = transfers
+    case_id = away(world, {k: v for k, v in DEPARTURE.items() if k != "employer"})
+    world.fire(case_id, "send_mutual_notice", world.sender_caseworker, {"channel": "letter"})
+    [notice] = rendered(services, case_id)
+    text = flat_text(pdf_of(services, notice))
+    assert "外出到江苏省苏州市工业园区，预计外出12个月" in text and "工作" not in text.split("外出到")[1][:20]
 
 
 # -- 民主评议党员结果公布 -------------------------------------------------------------------------------

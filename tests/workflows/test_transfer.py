@@ -235,6 +235,23 @@ def test_reporting_in_on_the_last_day_of_validity_holds_and_the_day_after_is_ref
     assert "有效期至2026-04-01，报到日为2026-04-02" in unmet.message
 
 
+def test_the_member_may_report_in_online_themself_within_the_validity_but_not_after(world: World) -> None:
+    on_time = to_report_in(world)
+    late = to_report_in(world, NEW_LETTER)
+    world.at(date(2026, 3, 20))
+    world.fire(on_time, "record_report_in", world.member)
+    assert world.state(on_time) == "IN_TRANSIT.RECEIVER_REVIEW"
+    assert world.events(on_time)[-1].actor_user_id == world.member.user_id
+    world.at(date(2026, 4, 2))
+    with pytest.raises(RuleRefusal) as refused:
+        world.fire(late, "record_report_in", world.member)
+    assert "有效期至2026-04-01，报到日为2026-04-02" in refusal(refused, "reported_within_validity").message
+    with pytest.raises(Forbidden):
+        world.fire(
+            late, "record_report_in", world.sender_caseworker
+        )  # the sending side cannot report for them
+
+
 def test_an_expired_letter_is_voided_and_re_issued_under_a_new_number(world: World) -> None:
     case_id = to_report_in(world)
     world.at(date(2026, 4, 1))
