@@ -24,7 +24,7 @@ CLIENTS = 50
 def test_fifty_clients_racing_on_the_same_cases_one_wins_each_race_the_rest_get_409(
     pg_url: str, tmp_path: Path
 ) -> None:
-    cases_n, rounds = size(5, 20), size(6, 30)
+    cases_n, rounds = 5, size(6, 200)  # 10 clients race on each case in every round
     services, population = prepare(pg_url, tmp_path / "var", people=cases_n)
     with running(Stack(pg_url, tmp_path / "var", workers=0)) as stack:
         with httpx.Client(base_url=stack.url, timeout=60) as client:
