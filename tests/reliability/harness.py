@@ -278,6 +278,21 @@ class Stack:
     def stop(self) -> None:
         for process in [self.server, *self.worker_processes]:
             process.kill(signal.SIGTERM)
+        if self.broker_url.startswith("amqp://"):
+            _delete_rabbitmq_queues(self.broker_url, self.server.env["MEMBERFLOW_QUEUE"])
+
+
+def _delete_rabbitmq_queues(url: str, queue: str) -> None:
+    """The run's queue and dramatiq's delay and dead-letter queues, so the shared broker keeps none."""
+    import pika
+
+    connection = pika.BlockingConnection(pika.URLParameters(url))
+    try:
+        channel = connection.channel()
+        for name in (queue, f"{queue}.DQ", f"{queue}.XQ"):
+            channel.queue_delete(queue=name)
+    finally:
+        connection.close()
 
 
 @contextmanager
