@@ -104,7 +104,7 @@ DATABASE_DOWN = {
     "type": "urn:memberflow:database_unavailable",
     "code": "database_unavailable",
     "title": "数据库暂时无法连接，请稍后重试",
-    "detail": "服务正在等待数据库恢复，本次操作未保存，可以稍后原样重试。",
+    "detail": "服务正在等待数据库恢复；请稍后刷新，确认操作是否已保存后再重试。",
 }
 
 
@@ -117,6 +117,10 @@ def is_connection_error(exc: BaseException) -> bool:
 
 def database_error(request: Request[Any, Any, Any], exc: DBAPIError) -> Response[Any]:
     if not is_connection_error(exc):
+        if not request.url.path.startswith("/api"):  # a page: the pages' own error page
+            from api.web.common import unexpected_error_page
+
+            return unexpected_error_page(request, exc)
         log.error("database error", exc_info=exc)
         body = {"type": "urn:memberflow:internal_error", "code": "internal_error", "title": "服务器内部错误"}
         return Response(body, status_code=500, media_type=MEDIA)
@@ -124,5 +128,5 @@ def database_error(request: Request[Any, Any, Any], exc: DBAPIError) -> Response
     headers = {"Retry-After": "5"}
     if not request.url.path.startswith("/api"):  # a page: a line of text a person can read
         text = f"{DATABASE_DOWN['title']}。{DATABASE_DOWN['detail']}"
-        return Response(text, status_code=503, media_type="text/plain; charset=utf-8", headers=headers)
+        return Response(text, status_code=503, media_type="text/plain", headers=headers)
     return Response(DATABASE_DOWN, status_code=503, media_type=MEDIA, headers=headers)

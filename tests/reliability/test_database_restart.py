@@ -49,6 +49,7 @@ def test_a_database_restart_under_load_answers_503_fast_recovers_by_itself_and_l
     load = Load(stack.url, population, target=between * (restarts + 1), issue_share=0.0)
     during_outage: list[tuple[int, str, float]] = []  # status, code, seconds of requests while down
     ready_while_down: list[int] = []
+    pages_while_down: list[tuple[int, str]] = []
     recoveries: list[float] = []
 
     def probe(http: httpx.Client) -> None:
@@ -57,8 +58,11 @@ def test_a_database_restart_under_load_answers_503_fast_recovers_by_itself_and_l
         code = response.json().get("code", "") if response.status_code >= 400 else ""
         during_outage.append((response.status_code, code, time.monotonic() - started))
 
+    cookies = {"mf_token": f"Bearer {population.token}"}
+
     def outages() -> None:
-        with httpx.Client(base_url=stack.url, timeout=30) as http:
+        browser = httpx.Client(base_url=stack.url, timeout=30, cookies=cookies)  # a logged-in page visitor
+        with httpx.Client(base_url=stack.url, timeout=30) as http, browser:
             for n in range(restarts):
                 wait_until(lambda n=n: len(load.ledger.acknowledged) >= between * (n + 1), 300, "load")
                 private_pg.stop()
@@ -66,6 +70,8 @@ def test_a_database_restart_under_load_answers_503_fast_recovers_by_itself_and_l
                 while time.monotonic() < down_until:
                     probe(http)
                     ready_while_down.append(http.get("/ready").status_code)
+                    page = browser.get("/work")
+                    pages_while_down.append((page.status_code, page.text))
                     time.sleep(0.2)
                 private_pg.start()
                 back = time.monotonic()
@@ -91,6 +97,8 @@ def test_a_database_restart_under_load_answers_503_fast_recovers_by_itself_and_l
     assert {code for _s, code, _t in during_outage} == {"database_unavailable"}
     assert max(seconds for *_, seconds in during_outage) < 2.0, "a request waited instead of failing fast"
     assert set(ready_while_down) == {503}
+    assert {status for status, _ in pages_while_down} == {503}
+    assert all(text.startswith("数据库暂时无法连接") for _, text in pages_while_down)
     assert len(recoveries) == restarts and max(recoveries) < 30
     assert 500 not in load.ledger.statuses
     assert lost == [] and duplicated == [] and problems == []
