@@ -21,7 +21,7 @@ from pathlib import Path
 from sqlalchemy import select
 
 from api.bootstrap import TEMPLATES, Services
-from api.rendering import context, environment, render_document
+from api.rendering import context, environment, prepare_render, render_document
 from api.settings import Settings
 from engine import documents
 from engine.db import make_engine
@@ -76,9 +76,11 @@ def _round(count: int) -> tuple[float, float, float]:
     base = str(TEMPLATES / "documents")
 
     started = time.perf_counter()
-    for document_id in ids:
+    for document_id in ids:  # as the worker runs the job: the PDF first, then the row's write
+        payload = {"document_id": document_id}
+        prepared = prepare_render(services, payload)
         with world.engine.sessions.begin() as s:
-            render_document(services, s, {"document_id": document_id})
+            render_document(services, s, payload, prepared)
     job_rate = count / (time.perf_counter() - started)
 
     started = time.perf_counter()
