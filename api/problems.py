@@ -19,7 +19,7 @@ from litestar.exceptions import (
     PermissionDeniedException,
     ValidationException,
 )
-from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+from sqlalchemy.exc import DataError, DBAPIError, InterfaceError, OperationalError
 
 from engine.errors import EngineError, InvalidInput, RuleRefusal
 
@@ -116,6 +116,11 @@ def is_connection_error(exc: BaseException) -> bool:
 
 
 def database_error(request: Request[Any, Any, Any], exc: DBAPIError) -> Response[Any]:
+    if isinstance(exc, DataError) and request.url.path.startswith("/api"):
+        # A value the checks let through but the database cannot hold (an id beyond 64 bits): the
+        # caller's input, refused; the transaction rolled back, nothing was written.
+        invalid = InvalidInput({"body": "提交的数值超出允许范围或格式不被接受"})
+        return Response(problem_body(invalid), status_code=422, media_type=MEDIA)
     if not is_connection_error(exc):
         if not request.url.path.startswith("/api"):  # a page: the pages' own error page
             from api.web.common import unexpected_error_page

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import io
 import json
+import random
 import re
+from collections import Counter
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -21,7 +23,7 @@ from api.storage import make_storage
 from engine.models import Case, Document, Event, Outbox, Person
 from tests.importing.conftest import people_xlsx
 from tests.importing.test_import_people import number, person
-from tests.reliability.harness import Stack, fire, open_case, prepare, record_figures, running
+from tests.reliability.harness import Stack, fire, open_case, prepare, record_figures, running, size
 
 CHINESE = re.compile(r"[\u4e00-\u9fff]")
 INJECTION = "{{7*7}}<script>alert(1)</script>"
@@ -118,6 +120,7 @@ def test_bad_input_gets_a_clear_error_or_is_rendered_inert_and_nothing_is_half_w
             http.post("/api/imports/people", files=garbage, headers=headers),
             422,
         )
+        fuzzed = _fuzz(http, headers, action, population.branch_id, size(60, 3000))
         assert _counts(services) == before, "a refused request wrote something"
 
         # Template injection: stored as typed, printed as text in the PDF and escaped in the pages.
@@ -143,6 +146,8 @@ def test_bad_input_gets_a_clear_error_or_is_rendered_inert_and_nothing_is_half_w
         {
             "cases": len(seen),
             "answers": seen,
+            "random_bad_requests": sum(fuzzed.values()),
+            "random_answers": {str(k): v for k, v in sorted(fuzzed.items())},
             "rows_written_by_refused_requests": 0,
             "injection_rendered_inert": True,
         },
@@ -164,3 +169,42 @@ def _render_all(services: Services) -> str:
         for d in documents
         for page in PdfReader(io.BytesIO(storage.get(d.storage_path or ""))).pages
     )
+
+
+BAD_NUMBER = number(date(1995, 5, 17), True, 7)[:-1] + "X"  # wrong check digit: never a valid person
+JUNK: list[Any] = [None, "", "一", "1; DROP TABLE cases", -1, 2**63, 1.5, [], {}, [1, "二"], {"$ne": 1}, True]
+
+
+def _junk(rng: random.Random) -> Any:
+    value = rng.choice(JUNK)
+    return {"nested": value} if rng.random() < 0.2 else value
+
+
+def _fuzz(http: httpx.Client, headers: dict[str, str], action: str, org_id: int, count: int) -> Counter[int]:
+    """Random malformed requests: random bytes, and JSON bodies with a wrong value in a random place.
+    None may be a 5xx, each must be problem+json with a Chinese title, and none can be valid (the
+    version is never the current one, a subject never exists), so none may write."""
+    rng = random.Random(20261201)
+    answers: Counter[int] = Counter()
+    raw = {**headers, "content-type": "application/json"}
+    for _ in range(count):
+        target = rng.choice([action, "/api/cases", "/api/people"])
+        if rng.random() < 0.3:
+            content = bytes(rng.randrange(256) for _ in range(rng.randrange(0, 400)))
+            response = http.post(target, content=content, headers=raw)
+        else:
+            body: dict[str, Any] = {
+                action: {"expected_version": rng.choice([1000 + rng.randrange(10**6), _junk(rng)]),
+                         "inputs": {"text": _junk(rng)}, "on": rng.choice([None, "2026-13-01", "昨天", _junk(rng)])},
+                "/api/cases": {"workflow": rng.choice(["reliability", "无此流程", _junk(rng)]),
+                               "subject_id": rng.choice([10**9, _junk(rng)]), "org_id": org_id},
+                "/api/people": {**_new_person(id_number=BAD_NUMBER), "org_id": org_id,
+                                rng.choice(["name", "sex", "birth_date", "id_number", "status"]): _junk(rng)},
+            }[target]  # fmt: skip
+            if rng.random() < 0.3:
+                body.pop(rng.choice(list(body)))
+            response = http.post(target, json=body, headers=headers)
+        answers[response.status_code] += 1
+        assert 400 <= response.status_code < 500, (target, response.status_code, response.text)
+        _problem(response, response.status_code)
+    return answers
