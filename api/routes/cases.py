@@ -14,6 +14,7 @@ from api.archive import build_archive
 from api.routes.common import (
     SYSTEM_ACTION_LABELS,
     AnyRequest,
+    BodyId,
     ObjectId,
     OptionalId,
     PageSize,
@@ -50,9 +51,9 @@ class FireOut:
 @dataclass
 class OpenIn:
     workflow: str
-    subject_id: int
-    org_id: int
-    parties: dict[str, int] = field(default_factory=dict)
+    subject_id: BodyId
+    org_id: BodyId
+    parties: dict[str, BodyId] = field(default_factory=dict)
     data: dict[str, Any] = field(default_factory=dict)
 
 

@@ -8,6 +8,7 @@ import json
 from collections.abc import Callable
 from typing import Annotated, Any
 
+import msgspec
 from litestar import Request, Response
 from litestar.params import PathParameter, QueryParameter
 from sqlalchemy import select
@@ -24,6 +25,7 @@ MAX_PAGE = 200
 MAX_ID = 2**53  # ids fit every database's integer (and JavaScript's); larger ones are 422, not 500
 ObjectId = Annotated[int, PathParameter(ge=1, le=MAX_ID)]
 OptionalId = Annotated[int | None, QueryParameter(ge=1, le=MAX_ID)]
+BodyId = Annotated[int, msgspec.Meta(ge=1, le=MAX_ID)]  # an id in a JSON body, bounded the same way
 PageSize = Annotated[int, QueryParameter(ge=1, le=MAX_PAGE)]
 FULL_IDENTITY_ROLES = frozenset({"organization_department", "administrator"})
 AnyRequest = Request[Any, Any, Any]

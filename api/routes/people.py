@@ -13,6 +13,7 @@ from sqlalchemy import or_, select
 
 from api.routes.common import (
     AnyRequest,
+    BodyId,
     ObjectId,
     OptionalId,
     PageSize,
@@ -74,7 +75,7 @@ class PersonIn:
     sex: str
     birth_date: date
     id_number: str
-    org_id: int
+    org_id: BodyId
     ethnicity: str = "汉族"
     education: str = ""
     phone: str = ""
